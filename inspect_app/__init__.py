@@ -1,0 +1,86 @@
+"""inspect_app: ISO 9001 inspections of state administrative agencies."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from inspect_app.config import PROJECT_DIR, BaseConfig, from_environment
+
+TEMPLATE_DIR = PROJECT_DIR / "templates"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; `config` overrides what the environment says."""
+    app = Flask(__name__, template_folder=str(TEMPLATE_DIR))
+    configure(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_request_hooks(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    app.config.from_object(BaseConfig)
+    app.config.update(from_environment())
+    if overrides:
+        app.config.update(overrides)
+    Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
+
+
+def register_extensions(app: Flask) -> None:
+    from inspect_app import auth_setup, db_setup
+    from inspect_app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+    from inspect_app.i18n import select_locale
+
+    db.init_app(app)
+    db_setup.configure_engine_events(app)
+    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
+    login_manager.init_app(app)
+    auth_setup.configure_login_manager(login_manager)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    bootstrap.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from inspect_app.blueprints.api import bp as api_bp
+    from inspect_app.blueprints.auth import bp as auth_bp
+    from inspect_app.blueprints.main import bp as main_bp
+    from inspect_app.extensions import csrf
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+    # The API checks CSRF itself, only for cookie-authenticated writes (bearer tokens need none).
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from inspect_app.errors import register
+
+    register(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from inspect_app.security import set_security_headers
+
+    app.after_request(set_security_headers)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from inspect_app.template_helpers import register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from inspect_app.cli import register
+
+    register(app)

@@ -1,0 +1,53 @@
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from inspect_app.blueprints.auth import bp
+from inspect_app.blueprints.auth.forms import LoginForm
+from inspect_app.extensions import db
+from inspect_app.i18n import SESSION_KEY
+from inspect_app.models.base import utcnow
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only paths of this site: no scheme, no host, no protocol-relative or backslash tricks."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        login_user(form.user)
+        form.user.last_login_at = utcnow()
+        db.session.commit()
+        return redirect(safe_next(form.next.data) or url_for("main.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash(_("Bạn đã đăng xuất."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/lang/<code>", methods=["POST"])
+def set_language(code: str):
+    if code in ("vi", "en"):
+        session[SESSION_KEY] = code
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))

@@ -1,0 +1,36 @@
+from datetime import date
+
+from flask import render_template
+from flask_login import current_user
+
+from inspect_app.blueprints.main import bp
+from inspect_app.models import Role
+from inspect_app.services import dashboard
+
+
+@bp.route("/")
+def index():
+    """Each role's landing page; visitors see the public overview."""
+    today = date.today()
+    if not current_user.is_authenticated:
+        return render_template("main/public_home.html", coverage=dashboard.conformity_coverage())
+    if current_user.role is Role.ADMIN:
+        return render_template("main/admin_home.html", data=dashboard.admin_overview(today.year))
+    if current_user.role is Role.INSPECTOR:
+        return render_template(
+            "main/inspector_home.html", data=dashboard.inspector_overview(current_user, today)
+        )
+    if current_user.role is Role.AGENCY:
+        return render_template(
+            "main/agency_home.html", data=dashboard.agency_overview(current_user)
+        )
+    return render_template(
+        "main/viewer_home.html",
+        years=dashboard.yearly_counts(today.year - 9, today.year),
+        coverage=dashboard.conformity_coverage(),
+    )
+
+
+@bp.route("/healthz")
+def healthz():
+    return {"status": "ok"}

@@ -1,0 +1,83 @@
+"""Configuration read from the environment (DESIGN contract 5.2)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+DEFAULT_INSTANCE_DIR = PROJECT_DIR / "instance"
+
+
+def _instance_dir() -> Path:
+    return Path(os.environ.get("INSTANCE_DIR", DEFAULT_INSTANCE_DIR))
+
+
+def _persistent_secret_key(instance_dir: Path) -> str:
+    """Return the key kept in instance/, generating it on first use."""
+    key_file = instance_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # O_EXCL: when two workers start at once, the first writer wins and both read its key.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def from_environment() -> dict:
+    """Build the configuration mapping from environment variables."""
+    instance_dir = _instance_dir()
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'inspect_app.db'}"
+    # Heroku-style URLs name the old driver; SQLAlchemy wants an explicit psycopg 3 URL.
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+    max_upload_mb = _int_env("MAX_UPLOAD_MB", 25)
+    return {
+        "INSTANCE_DIR": str(instance_dir),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or _persistent_secret_key(instance_dir),
+        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(instance_dir / "uploads"),
+        "MAX_UPLOAD_MB": max_upload_mb,
+        # Room for multipart overhead; the storage layer enforces the exact cap per file.
+        "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024 + 64 * 1024,
+        "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD") or "inspect-demo",
+    }
+
+
+class BaseConfig:
+    """Defaults that the environment does not override."""
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+    BOOTSTRAP_SERVE_LOCAL = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+    #: werkzeug method string: scrypt with N=2^17, r=8, p=1 (DESIGN §7).
+    PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
+    PER_PAGE = 50

@@ -1,0 +1,78 @@
+"""The domain model: one module per aggregate, all imported here for Alembic."""
+
+from inspect_app.models.agency import Agency, IsoOfficer
+from inspect_app.models.audit import AuditLog
+from inspect_app.models.checklist import ChecklistItem, ChecklistTemplate
+from inspect_app.models.conformity import ConformityAnnouncement
+from inspect_app.models.decision import Decision
+from inspect_app.models.enums import (
+    AgencyLevel,
+    AnnouncementStatus,
+    Conclusion,
+    ConflictResolution,
+    DecisionKind,
+    FindingStatus,
+    InspectionMode,
+    InspectionStatus,
+    PlanStatus,
+    Result,
+    Role,
+    Severity,
+    Standard,
+    TrainingKind,
+)
+from inspect_app.models.evidence import EvidenceFile
+from inspect_app.models.finding import Finding, FindingEvent
+from inspect_app.models.inspection import (
+    Answer,
+    AnswerConflict,
+    AnswerHistory,
+    Inspection,
+    SyncOp,
+    inspection_members,
+)
+from inspect_app.models.notification import Notification
+from inspect_app.models.plan import InspectionPlan, PlanAmendment
+from inspect_app.models.training import TrainingCourse, TrainingParticipant
+from inspect_app.models.user import AnonymousUser, ApiToken, User
+
+__all__ = [
+    "Agency",
+    "AgencyLevel",
+    "AnnouncementStatus",
+    "AnonymousUser",
+    "Answer",
+    "AnswerConflict",
+    "AnswerHistory",
+    "ApiToken",
+    "AuditLog",
+    "ChecklistItem",
+    "ChecklistTemplate",
+    "Conclusion",
+    "ConflictResolution",
+    "ConformityAnnouncement",
+    "Decision",
+    "DecisionKind",
+    "EvidenceFile",
+    "Finding",
+    "FindingEvent",
+    "FindingStatus",
+    "Inspection",
+    "InspectionMode",
+    "InspectionPlan",
+    "InspectionStatus",
+    "IsoOfficer",
+    "Notification",
+    "PlanAmendment",
+    "PlanStatus",
+    "Result",
+    "Role",
+    "Severity",
+    "Standard",
+    "SyncOp",
+    "TrainingCourse",
+    "TrainingKind",
+    "TrainingParticipant",
+    "User",
+    "inspection_members",
+]

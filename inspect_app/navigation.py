@@ -1,0 +1,57 @@
+"""The navigation bar per role; entries appear once their blueprint is registered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from inspect_app.models import Role
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    endpoint: str
+    label: str
+    roles: tuple[Role, ...]
+
+
+ALL = (Role.ADMIN, Role.INSPECTOR, Role.AGENCY, Role.VIEWER)
+STAFF = (Role.ADMIN, Role.INSPECTOR, Role.VIEWER)
+
+NAV_ENTRIES = (
+    NavEntry("main.index", _l("Trang chủ"), ALL),
+    NavEntry("agencies.index", _l("Cơ quan"), STAFF),
+    NavEntry("decisions.index", _l("Quyết định"), (Role.ADMIN, Role.VIEWER)),
+    NavEntry("plans.index", _l("Kế hoạch kiểm tra"), STAFF),
+    NavEntry("inspections.index", _l("Cuộc kiểm tra"), STAFF),
+    NavEntry("portal.index", _l("Cơ quan của tôi"), (Role.AGENCY,)),
+    NavEntry("conformity.admin_index", _l("Công bố HTQLCL"), (Role.ADMIN, Role.VIEWER)),
+    NavEntry("training.index", _l("Đào tạo"), (Role.ADMIN, Role.VIEWER)),
+    NavEntry("reports.index", _l("Báo cáo"), (Role.ADMIN, Role.VIEWER)),
+    NavEntry("admin.index", _l("Quản trị"), (Role.ADMIN,)),
+)
+
+PUBLIC_ENTRIES = (NavEntry("conformity.public_register", _l("Danh sách công bố HTQLCL"), ()),)
+
+
+def nav_items(user) -> list[dict]:
+    """Entries the user's role may open, with the current one marked active."""
+    entries = NAV_ENTRIES if user.is_authenticated else PUBLIC_ENTRIES
+    items = []
+    for entry in entries:
+        if entry.endpoint not in current_app.view_functions:
+            continue
+        if user.is_authenticated and user.role not in entry.roles:
+            continue
+        blueprint = entry.endpoint.partition(".")[0]
+        items.append(
+            {
+                "url": url_for(entry.endpoint),
+                "label": entry.label,
+                "active": request.endpoint == entry.endpoint
+                or (blueprint not in ("main",) and request.blueprint == blueprint),
+            }
+        )
+    return items

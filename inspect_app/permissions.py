@@ -1,0 +1,127 @@
+"""Who may do what: role checks for routes and object predicates for rows.
+
+Routes use `roles_required`; loaders use the predicates and answer 404 for objects outside
+a user's reach before any 403. Templates call the same predicates to hide buttons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import Select, exists, or_, select
+
+from inspect_app.models import (
+    Agency,
+    Inspection,
+    InspectionPlan,
+    InspectionStatus,
+    PlanStatus,
+    Role,
+    inspection_members,
+)
+
+STAFF_ROLES = (Role.ADMIN, Role.INSPECTOR, Role.VIEWER)
+LOCKED_STATUSES = (InspectionStatus.CONCLUDED, InspectionStatus.CANCELLED)
+
+
+def roles_required(*roles: Role) -> Callable:
+    """Route decorator: anonymous users go to the login page, other roles get 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from inspect_app.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = roles  # read by the authorization matrix test
+        return wrapped
+
+    return decorator
+
+
+def is_on_team(user, inspection: Inspection) -> bool:
+    return user.is_authenticated and user.id in inspection.team_user_ids()
+
+
+def is_lead(user, inspection: Inspection) -> bool:
+    return user.is_authenticated and inspection.lead_id == user.id
+
+
+def can_view_inspection(user, inspection: Inspection) -> bool:
+    """Admins and viewers see all; inspectors their team's; agencies their own, once planned."""
+    if not user.is_authenticated:
+        return False
+    if user.role in (Role.ADMIN, Role.VIEWER):
+        return True
+    if user.role is Role.INSPECTOR:
+        return is_on_team(user, inspection)
+    if user.role is Role.AGENCY:
+        return (
+            inspection.agency_id == user.agency_id
+            and inspection.plan.status is not PlanStatus.DRAFT
+        )
+    return False
+
+
+def can_edit_inspection(user, inspection: Inspection) -> bool:
+    """Fill the checklist, raise findings: the team (or an admin) while not locked."""
+    if inspection.status in LOCKED_STATUSES:
+        return False
+    if user.is_authenticated and user.role is Role.ADMIN:
+        return True
+    return user.is_authenticated and user.role is Role.INSPECTOR and is_on_team(user, inspection)
+
+
+def can_conclude_inspection(user, inspection: Inspection) -> bool:
+    return inspection.status is InspectionStatus.CONDUCTED and is_lead(user, inspection)
+
+
+def can_reopen_inspection(user, inspection: Inspection) -> bool:
+    return (
+        inspection.status is InspectionStatus.CONCLUDED and user.is_authenticated and user.is_admin
+    )
+
+
+def can_view_agency(user, agency: Agency) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.role in STAFF_ROLES:
+        return True
+    return user.role is Role.AGENCY and agency.id == user.agency_id
+
+
+def can_view_plan(user, plan: InspectionPlan) -> bool:
+    """Agency users reach plans only through their own inspections."""
+    return user.is_authenticated and user.role in STAFF_ROLES
+
+
+def can_edit_plan(user, plan: InspectionPlan) -> bool:
+    return user.is_authenticated and user.is_admin and plan.status is not PlanStatus.CLOSED
+
+
+def visible_inspections(user) -> Select:
+    """A SELECT of the inspections `user` may see, to filter further and paginate."""
+    query = select(Inspection).join(Inspection.plan)
+    if not user.is_authenticated:
+        return query.where(False)
+    if user.role in (Role.ADMIN, Role.VIEWER):
+        return query
+    if user.role is Role.INSPECTOR:
+        member = exists().where(
+            inspection_members.c.inspection_id == Inspection.id,
+            inspection_members.c.user_id == user.id,
+        )
+        return query.where(or_(Inspection.lead_id == user.id, member))
+    if user.role is Role.AGENCY:
+        return query.where(
+            Inspection.agency_id == user.agency_id, InspectionPlan.status != PlanStatus.DRAFT
+        )
+    return query.where(False)

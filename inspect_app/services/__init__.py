@@ -1,0 +1,1 @@
+"""Domain verbs. They flush and never commit; the caller owns the transaction."""
