@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,8 @@ from flask import Flask
 from inspect_app.config import PROJECT_DIR, BaseConfig, from_environment
 
 TEMPLATE_DIR = PROJECT_DIR / "templates"
+#: blueprints that carry their own url_prefix, registered in this order.
+FEATURE_BLUEPRINTS = ("agencies", "decisions")
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -57,6 +60,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    for name in FEATURE_BLUEPRINTS:
+        module = importlib.import_module(f"inspect_app.blueprints.{name}")
+        app.register_blueprint(module.bp)
     # The API checks CSRF itself, only for cookie-authenticated writes (bearer tokens need none).
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
@@ -69,9 +75,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from inspect_app.security import set_security_headers
+    from inspect_app import security
 
-    app.after_request(set_security_headers)
+    security.configure(app)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -81,6 +87,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from inspect_app.cli import register
+    from inspect_app import cli, cli_imports
 
-    register(app)
+    cli.register(app)
+    cli_imports.register(app)

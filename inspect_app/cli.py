@@ -72,12 +72,16 @@ def create_token_command(username, name):
 
 
 @click.command("seed-demo")
-def seed_demo_command():
+@click.option("--if-empty", is_flag=True, help="Only when the database has no users yet.")
+def seed_demo_command(if_empty):
     """Load the demo data set (idempotent)."""
     from flask import current_app
 
     from inspect_app.services.demo import seed_demo
 
+    if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
+        click.echo("Database already has data; demo not loaded.")
+        return
     try:
         summary = seed_demo(current_app.config["DEMO_PASSWORD"])
     except DomainError as exc:

@@ -61,6 +61,7 @@ def from_environment() -> dict:
         # Room for multipart overhead; the storage layer enforces the exact cap per file.
         "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024 + 64 * 1024,
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD") or "inspect-demo",
+        "PROXY_FIX": os.environ.get("PROXY_FIX", "").strip() in ("1", "true", "yes"),
     }
 
 

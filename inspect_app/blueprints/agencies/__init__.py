@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("agencies", __name__, url_prefix="/agencies")

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("decisions", __name__, url_prefix="/decisions")

@@ -1,0 +1,127 @@
+"""Fixtures: an app on a fresh database per test, factories, and a login helper.
+
+Every database test runs on SQLite; when TEST_DATABASE_URL is set it runs on PostgreSQL
+as well (the `backend` parameter).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from inspect_app import create_app
+from inspect_app.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+#: cheap hashing in tests; the production default is checked in test_auth.
+FAST_HASH = "scrypt:1024:8:1"
+
+
+def _pg_url(url: str) -> str:
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames:
+        backends = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
+        metafunc.parametrize("backend", backends, scope="session")
+
+
+def _config(tmp_path: Path, database_url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret",
+        "INSTANCE_DIR": str(tmp_path / "instance"),
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": FAST_HASH,
+        "DEMO_PASSWORD": "demo-pass-123",
+        "SERVER_NAME": None,
+    }
+
+
+def upgrade_to_head(app) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory, backend):
+    """A database at the head revision, built once per backend and copied for each test."""
+    base = tmp_path_factory.mktemp(f"template-{backend}")
+    if backend == "sqlite":
+        path = base / "template.db"
+        app = create_app(_config(base, f"sqlite:///{path}"))
+        upgrade_to_head(app)
+        with app.app_context():
+            db.engine.dispose()
+        return {"backend": backend, "path": path}
+    url = make_url(_pg_url(TEST_DATABASE_URL))
+    app = create_app(_config(base, url.render_as_string(hide_password=False)))
+    with app.app_context():
+        db.drop_all()
+        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+    upgrade_to_head(app)
+    with app.app_context():
+        tables = [t.name for t in db.metadata.sorted_tables]
+        db.engine.dispose()
+    return {"backend": backend, "url": url.render_as_string(hide_password=False), "tables": tables}
+
+
+@pytest.fixture
+def app(migrated_template, tmp_path):
+    """The application bound to a fresh, migrated database."""
+    if migrated_template["backend"] == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copyfile(migrated_template["path"], path)
+        url = f"sqlite:///{path}"
+    else:
+        url = migrated_template["url"]
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            names = ", ".join(f'"{name}"' for name in migrated_template["tables"])
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+    application = create_app(_config(tmp_path, url))
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in by writing the session directly (no password round trip)."""
+
+    def _login(user, test_client=None):
+        target = test_client or client
+        with target.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return target
+
+    return _login
+
+
+pytest_plugins = ["tests.factories"]
