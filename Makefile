@@ -12,11 +12,13 @@ COMPILED := $(CATALOGS:.po=.mo)
 .PHONY: install run test lint translations extract-messages clean
 
 install: $(STAMP) $(COMPILED)
+	@:
 
+# pip's build chatter goes to a log that is shown only when the install fails.
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
-	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]' \
+		>$(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
 	@touch $(STAMP)
 
 %.mo: %.po $(STAMP)
