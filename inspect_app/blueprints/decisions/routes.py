@@ -1,0 +1,57 @@
+"""The decisions register: list by year, create and edit (admin)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from inspect_app.blueprints.decisions import bp
+from inspect_app.blueprints.decisions.forms import DecisionFilterForm, DecisionForm
+from inspect_app.errors import DomainError
+from inspect_app.extensions import db
+from inspect_app.models import Decision, Role
+from inspect_app.permissions import roles_required
+from inspect_app.services import decisions
+
+
+@bp.route("/")
+@roles_required(Role.ADMIN, Role.VIEWER)
+def index():
+    form = DecisionFilterForm(formdata=request.args, years=decisions.decision_years())
+    page = decisions.list_decisions(form.chosen_year(), page=request.args.get("page", 1, type=int))
+    return render_template("decisions/index.html", form=form, page=page)
+
+
+def _save(form: DecisionForm, decision: Decision | None):
+    """Create or update from a validated form, commit, and go back to the list."""
+    try:
+        if decision is None:
+            decision = decisions.create_decision(**form.values())
+        else:
+            decisions.update_decision(decision, **form.values())
+    except DomainError as exc:
+        db.session.rollback()
+        form.number.errors.append(exc.message)
+        return None
+    db.session.commit()
+    flash(_("Đã lưu quyết định số %(number)s.", number=decision.number), "success")
+    return redirect(url_for("decisions.index", year=decision.year))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def create():
+    form = DecisionForm()
+    if form.validate_on_submit() and (response := _save(form, None)):
+        return response
+    return render_template("decisions/form.html", form=form, decision=None)
+
+
+@bp.route("/<int:decision_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit(decision_id: int):
+    decision = db.session.get(Decision, decision_id) or abort(404)
+    form = DecisionForm(decision=decision)
+    if form.validate_on_submit() and (response := _save(form, decision)):
+        return response
+    return render_template("decisions/form.html", form=form, decision=decision)
