@@ -13,7 +13,7 @@ from inspect_app.config import PROJECT_DIR, BaseConfig, from_environment
 
 TEMPLATE_DIR = PROJECT_DIR / "templates"
 #: blueprints that carry their own url_prefix, registered in this order.
-FEATURE_BLUEPRINTS = ("agencies", "decisions")
+FEATURE_BLUEPRINTS = ("agencies", "decisions", "plans", "inspections")
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -87,7 +87,8 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from inspect_app import cli, cli_imports
+    from inspect_app import cli, cli_imports, cli_plans
 
     cli.register(app)
     cli_imports.register(app)
+    cli_plans.register(app)

@@ -71,13 +71,18 @@ def can_view_inspection(user, inspection: Inspection) -> bool:
     return False
 
 
+def is_team_writer(user, inspection: Inspection) -> bool:
+    """Admins and the inspection's team: the people whose answers count, locked or not."""
+    if not user.is_authenticated:
+        return False
+    if user.role is Role.ADMIN:
+        return True
+    return user.role is Role.INSPECTOR and is_on_team(user, inspection)
+
+
 def can_edit_inspection(user, inspection: Inspection) -> bool:
     """Fill the checklist, raise findings: the team (or an admin) while not locked."""
-    if inspection.status in LOCKED_STATUSES:
-        return False
-    if user.is_authenticated and user.role is Role.ADMIN:
-        return True
-    return user.is_authenticated and user.role is Role.INSPECTOR and is_on_team(user, inspection)
+    return inspection.status not in LOCKED_STATUSES and is_team_writer(user, inspection)
 
 
 def can_conclude_inspection(user, inspection: Inspection) -> bool:

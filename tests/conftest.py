@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask import g
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -94,6 +95,14 @@ def app(migrated_template, tmp_path):
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         engine.dispose()
     application = create_app(_config(tmp_path, url))
+
+    @application.before_request
+    def _fresh_request_globals():
+        # The test's app context outlives requests, so `g` would carry the last request's
+        # user and locale into the next one; in production every request gets a fresh `g`.
+        for name in list(vars(g)):
+            delattr(g, name)
+
     with application.app_context():
         yield application
         db.session.remove()

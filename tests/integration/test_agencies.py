@@ -29,11 +29,6 @@ from inspect_app.services import agencies
 from tests.unit.test_agency_import import PROVINCE_ROWS, workbook
 
 
-@pytest.fixture(autouse=True)
-def _fresh_request_state(isolated_requests):
-    """Each request loads its user anew, as in production."""
-
-
 def page_text(response) -> str:
     return response.get_data(as_text=True)
 

@@ -10,11 +10,6 @@ from inspect_app.models import AuditLog, Decision, DecisionKind, Role
 from inspect_app.services import decisions
 
 
-@pytest.fixture(autouse=True)
-def _fresh_request_state(isolated_requests):
-    """Each request loads its user anew, as in production."""
-
-
 def page_text(response) -> str:
     return response.get_data(as_text=True)
 

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -21,60 +17,16 @@ from wtforms.validators import (
     Length,
     Optional,
     Regexp,
-    StopValidation,
     ValidationError,
 )
-from wtforms.widgets import TextInput
 
+from inspect_app.forms import ChoiceField, DayField, options, required
 from inspect_app.models import Agency, AgencyLevel
 from inspect_app.models.base import search_key
 from inspect_app.services import agencies
 from inspect_app.services.imports import EMAIL_RE
 
 EMAIL_PATTERN = EMAIL_RE.pattern
-
-
-class DayField(DateField):
-    """A date typed as dd/mm/yyyy (the department's way), with a Vietnamese error."""
-
-    widget = TextInput()
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("format", "%d/%m/%Y")
-        kwargs.setdefault("render_kw", {"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
-        super().__init__(label, validators, **kwargs)
-
-    def process_formdata(self, valuelist):
-        text = " ".join(valuelist).strip() if valuelist else ""
-        if not text:
-            self.data = None
-            return
-        try:
-            self.data = datetime.strptime(text, "%d/%m/%Y").date()
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Ngày phải có dạng dd/mm/yyyy, ví dụ 20/04/2017.")) from None
-
-    def pre_validate(self, form) -> None:
-        if self.process_errors:
-            raise StopValidation()  # keep the format message; skip the checks of the date
-
-
-def options(pairs) -> list[SelectChoice]:
-    """Select options from (value, label) pairs."""
-    return [SelectChoice(str(value), label) for value, label in pairs]
-
-
-class ChoiceField(SelectField):
-    """A select whose tampered values get a Vietnamese message."""
-
-    def pre_validate(self, form) -> None:
-        if self.data not in {choice.value for choice in self.choices}:
-            raise ValidationError(_l("Giá trị đã chọn không hợp lệ."))
-
-
-def required(field_label: str):
-    return DataRequired(message=_l("Vui lòng nhập %(field)s.", field=field_label))
 
 
 class AgencySearchForm(FlaskForm):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, g, request
+from flask import abort, current_app, g, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -34,7 +34,8 @@ def authenticate_request():
         # Flask-Login reads the request's user from g; a token never creates a session.
         g._login_user = user
         return None
-    if request.method not in SAFE_METHODS and current_user.is_authenticated:
+    cookie_write = request.method not in SAFE_METHODS and current_user.is_authenticated
+    if cookie_write and current_app.config.get("WTF_CSRF_ENABLED", True):
         try:
             csrf.protect()
         except CSRFError:

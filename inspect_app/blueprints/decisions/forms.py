@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
-from inspect_app.blueprints.agencies.forms import ChoiceField, DayField, options, required
+from inspect_app.forms import ChoiceField, DayField, options, required
 from inspect_app.models import Decision, DecisionKind
 from inspect_app.services import decisions
 

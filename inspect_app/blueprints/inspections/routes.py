@@ -1,0 +1,197 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from inspect_app.blueprints.inspections import bp
+from inspect_app.blueprints.inspections.forms import (
+    ActionForm,
+    ConcludeForm,
+    ConductedForm,
+    ConflictForm,
+    DossierRequestForm,
+    InspectionFilterForm,
+    ReasonForm,
+    RecordDetailsForm,
+)
+from inspect_app.errors import DomainError
+from inspect_app.extensions import db
+from inspect_app.forms import options
+from inspect_app.loaders import load_inspection
+from inspect_app.models import (
+    AnswerConflict,
+    Conclusion,
+    ConflictResolution,
+    Inspection,
+    InspectionStatus,
+    Role,
+)
+from inspect_app.permissions import can_edit_inspection, is_lead, roles_required
+from inspect_app.services import inspections as workflow
+from inspect_app.services import sync
+from inspect_app.services.inspection_views import (
+    checklist_rows,
+    filtered_inspections,
+    inspection_years,
+    update_record_details,
+)
+
+#: the form that collects what each target state needs; other moves are plain buttons.
+TRANSITION_FORMS = {
+    InspectionStatus.DOSSIER_REQUESTED: DossierRequestForm,
+    InspectionStatus.CONDUCTED: ConductedForm,
+    InspectionStatus.CONCLUDED: ConcludeForm,
+}
+
+
+@bp.route("/inspections")
+@login_required
+def index():
+    form = InspectionFilterForm(request.args)
+    years = inspection_years(current_user)
+    form.year.choices = options([("", _("Tất cả"))] + [(y, y) for y in years])
+    form.validate()
+    page = filtered_inspections(current_user, form.data, request.args.get("page", 1, type=int))
+    return render_template("inspections/index.html", form=form, page=page)
+
+
+@bp.route("/inspections/<int:inspection_id>")
+@login_required
+def detail(inspection_id: int):
+    inspection = load_inspection(inspection_id)
+    moves = [
+        move
+        for move in workflow.allowed_transitions(current_user, inspection)
+        if move.target is not InspectionStatus.CANCELLED
+    ]
+    forms = {move.target: _form_for(move.target, inspection, prefix=True) for move in moves}
+    conflicts = sync.open_conflicts(inspection) if is_lead(current_user, inspection) else []
+    return render_template(
+        "inspections/detail.html",
+        inspection=inspection,
+        moves=moves,
+        forms=forms,
+        conflicts=conflicts,
+        conflict_form=ConflictForm(),
+        record_form=RecordDetailsForm(obj=inspection),
+        reopen_form=ReasonForm(),
+        unanswered=workflow.unanswered_count(inspection),
+    )
+
+
+@bp.route("/inspections/<int:inspection_id>/checklist")
+@login_required
+def checklist(inspection_id: int):
+    inspection = load_inspection(inspection_id)
+    if inspection.template is None:
+        abort(404)
+    return render_template(
+        "inspections/checklist.html",
+        inspection=inspection,
+        groups=checklist_rows(inspection),
+        can_edit=can_edit_inspection(current_user, inspection),
+    )
+
+
+def _form_for(target: InspectionStatus, inspection: Inspection, prefix: bool = False):
+    form_class = TRANSITION_FORMS.get(target, ActionForm)
+    form = form_class(prefix=target.value if prefix else target.value)
+    if target is InspectionStatus.CONCLUDED and not form.is_submitted():
+        form.conducted_on.data = inspection.conducted_on
+        form.conclusion.data = (inspection.conclusion or Conclusion.PASSED).value
+        form.summary.data = inspection.conclusion_summary
+    if target is InspectionStatus.CONDUCTED and not form.is_submitted():
+        form.conducted_on.data = inspection.conducted_on
+    return form
+
+
+@bp.post("/inspections/<int:inspection_id>/transition/<target>")
+@login_required
+def change_status(inspection_id: int, target: str):
+    inspection = load_inspection(inspection_id)
+    try:
+        target_status = InspectionStatus(target)
+    except ValueError:
+        abort(404)
+    if target_status is InspectionStatus.CANCELLED:
+        abort(404)  # cancelling belongs to the plan, under an amending decision
+    form = _form_for(target_status, inspection)
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return redirect(url_for(".detail", inspection_id=inspection.id))
+    data = {k: v for k, v in form.data.items() if k not in ("csrf_token",)}
+    if "conclusion" in data:
+        data["conclusion"] = Conclusion(data["conclusion"])
+    try:
+        workflow.transition(inspection, target_status, current_user, **data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Đã chuyển sang trạng thái “%(s)s”.", s=target_status.label), "success")
+    return redirect(url_for(".detail", inspection_id=inspection.id))
+
+
+@bp.post("/inspections/<int:inspection_id>/reopen")
+@roles_required(Role.ADMIN)
+def reopen(inspection_id: int):
+    inspection = load_inspection(inspection_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return redirect(url_for(".detail", inspection_id=inspection.id))
+    try:
+        workflow.reopen(inspection, current_user, form.reason.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Đã mở lại cuộc kiểm tra."), "success")
+    return redirect(url_for(".detail", inspection_id=inspection.id))
+
+
+@bp.post("/inspections/<int:inspection_id>/record-details")
+@login_required
+def record_details(inspection_id: int):
+    inspection = load_inspection(inspection_id)
+    if not can_edit_inspection(current_user, inspection):
+        abort(403)
+    form = RecordDetailsForm()
+    if form.validate_on_submit():
+        update_record_details(inspection, form.record_number.data, form.agency_representatives.data)
+        db.session.commit()
+        flash(_("Đã lưu thông tin biên bản."), "success")
+    else:
+        _flash_errors(form)
+    return redirect(url_for(".detail", inspection_id=inspection.id))
+
+
+@bp.post("/inspections/<int:inspection_id>/conflicts/<int:conflict_id>")
+@login_required
+def resolve_conflict(inspection_id: int, conflict_id: int):
+    inspection = load_inspection(inspection_id)
+    conflict = db.session.get(AnswerConflict, conflict_id)
+    if conflict is None or conflict.inspection_id != inspection.id:
+        abort(404)
+    if not is_lead(current_user, inspection):
+        abort(403)
+    form = ConflictForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return redirect(url_for(".detail", inspection_id=inspection.id))
+    try:
+        sync.resolve_conflict(conflict, ConflictResolution(form.resolution.data), current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Đã xử lý xung đột của mục %(code)s.", code=conflict.item.code), "success")
+    return redirect(url_for(".detail", inspection_id=inspection.id, _anchor="conflicts"))
+
+
+def _flash_errors(form) -> None:
+    for field in form:
+        for error in field.errors:
+            flash(f"{field.label.text}: {error}", "danger")
