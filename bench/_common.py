@@ -66,4 +66,3 @@ def bench_app(database_url: str | None = None):
     with app.app_context():
         upgrade()
     return app
-

@@ -13,7 +13,7 @@ from inspect_app.config import PROJECT_DIR, BaseConfig, from_environment
 
 TEMPLATE_DIR = PROJECT_DIR / "templates"
 #: blueprints that carry their own url_prefix, registered in this order.
-FEATURE_BLUEPRINTS = ("agencies", "decisions", "plans", "inspections")
+FEATURE_BLUEPRINTS = ("agencies", "decisions", "plans", "inspections", "findings", "checklists")
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -30,6 +30,7 @@ NAV_ENTRIES = (
     NavEntry("conformity.admin_index", _l("Công bố HTQLCL"), (Role.ADMIN, Role.VIEWER)),
     NavEntry("training.index", _l("Đào tạo"), (Role.ADMIN, Role.VIEWER)),
     NavEntry("reports.index", _l("Báo cáo"), (Role.ADMIN, Role.VIEWER)),
+    NavEntry("checklists.index", _l("Phiếu kiểm tra"), (Role.ADMIN,)),
     NavEntry("admin.index", _l("Quản trị"), (Role.ADMIN,)),
 )
 

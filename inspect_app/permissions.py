@@ -15,6 +15,7 @@ from sqlalchemy import Select, exists, or_, select
 
 from inspect_app.models import (
     Agency,
+    EvidenceFile,
     Inspection,
     InspectionPlan,
     InspectionStatus,
@@ -130,3 +131,24 @@ def visible_inspections(user) -> Select:
             Inspection.agency_id == user.agency_id, InspectionPlan.status != PlanStatus.DRAFT
         )
     return query.where(False)
+
+
+def can_view_evidence(user, evidence: EvidenceFile) -> bool:
+    """Whoever sees the file's inspection; otherwise staff, or the owning agency's users."""
+    if not user.is_authenticated:
+        return False
+    if evidence.inspection_id is not None:
+        inspection = evidence.inspection
+        return inspection is not None and can_view_inspection(user, inspection)
+    if user.role in (Role.ADMIN, Role.VIEWER, Role.INSPECTOR):
+        return True
+    return (
+        user.role is Role.AGENCY
+        and evidence.agency_id is not None
+        and evidence.agency_id == user.agency_id
+    )
+
+
+def may_attach_evidence(user, inspection: Inspection) -> bool:
+    """Upload evidence to an inspection or its findings: the team, while not locked."""
+    return can_edit_inspection(user, inspection)

@@ -46,6 +46,7 @@ class EvidenceFile(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     agency = relationship("Agency")
+    inspection = relationship("Inspection")
     uploaded_by = relationship("User")
     decision = relationship("Decision", back_populates="files")
 

@@ -1,0 +1,86 @@
+"""The printable inspection record (biên bản kiểm tra): what it shows, computed here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, func, select
+
+from inspect_app.extensions import db
+from inspect_app.models import Answer, ChecklistItem, Inspection, Result
+from inspect_app.services.findings import inspection_findings
+
+
+@dataclass
+class GroupResult:
+    """Counts of one checklist group: items, each result, and items not yet assessed."""
+
+    code: str
+    title: str
+    total: int = 0
+    counts: dict[Result, int] = field(default_factory=lambda: dict.fromkeys(Result, 0))
+
+    @property
+    def unanswered(self) -> int:
+        return self.total - sum(self.counts.values())
+
+
+def results_by_group(inspection: Inspection) -> list[GroupResult]:
+    """Per group of the pinned template, how many items got each result (one GROUP BY)."""
+    if inspection.template_id is None:
+        return []
+    answer_join = and_(Answer.item_id == ChecklistItem.id, Answer.inspection_id == inspection.id)
+    query = (
+        select(
+            ChecklistItem.group_code,
+            ChecklistItem.group_title,
+            Answer.result,
+            func.count(ChecklistItem.id).label("n"),
+            func.min(ChecklistItem.position).label("first"),
+        )
+        .outerjoin(Answer, answer_join)
+        .where(ChecklistItem.template_id == inspection.template_id)
+        .group_by(ChecklistItem.group_code, ChecklistItem.group_title, Answer.result)
+    )
+    groups: dict[str, GroupResult] = {}
+    first_position: dict[str, int] = {}
+    for row in db.session.execute(query):
+        group = groups.setdefault(row.group_code, GroupResult(row.group_code, row.group_title))
+        group.total += row.n
+        if row.result is not None:
+            group.counts[row.result] += row.n
+        first_position[row.group_code] = min(
+            first_position.get(row.group_code, row.first), row.first
+        )
+    return sorted(groups.values(), key=lambda group: first_position[group.code])
+
+
+def total_results(groups: list[GroupResult]) -> GroupResult:
+    total = GroupResult("", "")
+    for group in groups:
+        total.total += group.total
+        for result, n in group.counts.items():
+            total.counts[result] += n
+    return total
+
+
+def record_context(inspection: Inspection) -> dict:
+    """Everything the record page prints, besides the inspection itself."""
+    groups = results_by_group(inspection)
+    lead = inspection.lead
+    return {
+        "decision": inspection.plan.decision,
+        "members": [
+            member for member in inspection.members if lead is None or member.id != lead.id
+        ],
+        "external_members": _lines(inspection.external_members),
+        "representatives": _lines(inspection.agency_representatives),
+        "groups": groups,
+        "total": total_results(groups),
+        "findings": inspection_findings(inspection),
+        "results": list(Result),
+    }
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
