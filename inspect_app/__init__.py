@@ -13,7 +13,18 @@ from inspect_app.config import PROJECT_DIR, BaseConfig, from_environment
 
 TEMPLATE_DIR = PROJECT_DIR / "templates"
 #: blueprints that carry their own url_prefix, registered in this order.
-FEATURE_BLUEPRINTS = ("agencies", "decisions", "plans", "inspections", "findings", "checklists")
+FEATURE_BLUEPRINTS = (
+    "agencies",
+    "decisions",
+    "plans",
+    "inspections",
+    "findings",
+    "checklists",
+    "portal",
+    "conformity",
+    "reports",
+    "training",
+)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -87,8 +98,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from inspect_app import cli, cli_imports, cli_plans
+    from inspect_app import cli, cli_imports, cli_plans, cli_reports, cli_training
 
-    cli.register(app)
-    cli_imports.register(app)
-    cli_plans.register(app)
+    for module in (cli, cli_imports, cli_plans, cli_reports, cli_training):
+        module.register(app)

@@ -2,4 +2,13 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from inspect_app.blueprints.api import auth, evidence, plans, routes  # noqa: E402, F401  (views)
+# Importing the modules registers their hooks and views on `bp`.
+from inspect_app.blueprints.api import (  # noqa: E402,F401,I001
+    auth,
+    conformity,
+    evidence,
+    plans,
+    routes,
+    tallies,
+    training,
+)

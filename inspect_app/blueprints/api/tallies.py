@@ -1,0 +1,1 @@
+"""API endpoints (contract 5.4)."""
