@@ -3,7 +3,7 @@ from flask import Blueprint
 bp = Blueprint("api", __name__)
 
 # Importing the modules registers their hooks and views on `bp`.
-from inspect_app.blueprints.api import (  # noqa: E402,F401,I001
+from inspect_app.blueprints.api import (  # noqa: E402, F401
     auth,
     conformity,
     evidence,
