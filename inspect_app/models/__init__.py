@@ -31,6 +31,7 @@ from inspect_app.models.inspection import (
     SyncOp,
     inspection_members,
 )
+from inspect_app.models.login_attempt import LoginAttempt
 from inspect_app.models.notification import Notification
 from inspect_app.models.plan import InspectionPlan, PlanAmendment
 from inspect_app.models.training import TrainingCourse, TrainingParticipant
@@ -62,6 +63,7 @@ __all__ = [
     "InspectionPlan",
     "InspectionStatus",
     "IsoOfficer",
+    "LoginAttempt",
     "Notification",
     "PlanAmendment",
     "PlanStatus",

@@ -3,12 +3,14 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.security import check_password_hash
 
 from inspect_app.blueprints.auth import bp
-from inspect_app.blueprints.auth.forms import LoginForm
+from inspect_app.blueprints.auth.forms import LoginForm, PasswordChangeForm
 from inspect_app.extensions import db
 from inspect_app.i18n import SESSION_KEY
 from inspect_app.models.base import utcnow
+from inspect_app.services.users import set_password
 
 
 def safe_next(target: str | None) -> str | None:
@@ -27,15 +29,35 @@ def safe_next(target: str | None) -> str | None:
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
-    form = LoginForm()
+    form = LoginForm(ip=request.remote_addr or "")
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
-    if form.validate_on_submit():
-        login_user(form.user)
-        form.user.last_login_at = utcnow()
-        db.session.commit()
-        return redirect(safe_next(form.next.data) or url_for("main.index"))
+    if form.is_submitted():
+        valid = form.validate()
+        if valid:
+            form.user.last_login_at = utcnow()
+        db.session.commit()  # the attempt is kept either way: the throttle counts failures
+        if valid:
+            login_user(form.user)
+            return redirect(safe_next(form.next.data) or url_for("main.index"))
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if not check_password_hash(current_user.password_hash, form.current.data):
+            form.current.errors.append(_("Mật khẩu hiện tại không đúng."))
+        else:
+            set_password(current_user, form.new.data)
+            db.session.commit()
+            # The new session version ends every other session; this one logs in again.
+            login_user(current_user)
+            flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc."), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/password.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
