@@ -24,6 +24,7 @@ FEATURE_BLUEPRINTS = (
     "conformity",
     "reports",
     "training",
+    "admin",
 )
 
 

@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import Agency, ApiToken, Role, User
+from inspect_app.models.base import utcnow
 from inspect_app.services import audit
 
 TOKEN_BYTES = 32
@@ -46,10 +47,7 @@ def create_user(
         raise DomainError(_("Tên đăng nhập không được để trống."))
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
         raise DomainError(_("Tên đăng nhập %(u)s đã tồn tại.", u=username))
-    if role is Role.AGENCY and agency is None:
-        raise DomainError(_("Người dùng vai trò cơ quan phải gắn với một cơ quan."))
-    if role is not Role.AGENCY and agency is not None:
-        raise DomainError(_("Chỉ người dùng vai trò cơ quan mới gắn với cơ quan."))
+    check_role_binding(role, agency)
     if password_hash is None:
         validate_password(password)
         password_hash = hash_password(password)
@@ -65,6 +63,49 @@ def create_user(
     db.session.flush()
     audit.record("create", user, after=audit.snapshot(user))
     return user
+
+
+def check_role_binding(role: Role, agency: Agency | None) -> None:
+    """An `agency` user is bound to exactly one agency; nobody else is bound to one."""
+    if role is Role.AGENCY and agency is None:
+        raise DomainError(_("Người dùng vai trò cơ quan phải gắn với một cơ quan."))
+    if role is not Role.AGENCY and agency is not None:
+        raise DomainError(_("Chỉ người dùng vai trò cơ quan mới gắn với cơ quan."))
+
+
+PROFILE_FIELDS = ["full_name", "email", "role", "agency_id", "active"]
+
+
+def update_user(
+    user: User,
+    *,
+    full_name: str,
+    email: str | None,
+    role: Role,
+    agency: Agency | None,
+    active: bool,
+) -> None:
+    """Change a user's profile; a new role or a deactivation ends the user's sessions."""
+    check_role_binding(role, agency)
+    before = audit.snapshot(user, PROFILE_FIELDS)
+    ends_sessions = role is not user.role or (user.active and not active)
+    user.full_name = full_name.strip()
+    user.email = (email or "").strip() or None
+    user.role = role
+    user.agency = agency
+    user.active = active
+    if ends_sessions:
+        user.session_version += 1
+    db.session.flush()
+    old, new = audit.changes(before, audit.snapshot(user, PROFILE_FIELDS))
+    audit.record("update", user, before=old, after=new)
+
+
+def revoke_token(token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        db.session.flush()
+        audit.record("revoke", token, after={"user_id": token.user_id, "prefix": token.prefix})
 
 
 def authenticate(username: str, password: str) -> User | None:

@@ -1,0 +1,154 @@
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from inspect_app.blueprints.admin import bp
+from inspect_app.blueprints.admin.forms import (
+    AuditFilterForm,
+    PasswordResetForm,
+    UserCreateForm,
+    UserEditForm,
+)
+from inspect_app.errors import DomainError
+from inspect_app.extensions import db
+from inspect_app.forms import options
+from inspect_app.models import ApiToken, AuditLog, Role, User
+from inspect_app.permissions import roles_required
+from inspect_app.services import audit_views, users
+
+
+def _load_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/")
+@roles_required(Role.ADMIN)
+def index():
+    counts = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
+    audit_total = db.session.scalar(select(func.count()).select_from(AuditLog))
+    return render_template(
+        "admin/index.html", counts=counts, audit_total=audit_total, roles=list(Role)
+    )
+
+
+@bp.route("/users")
+@roles_required(Role.ADMIN)
+def user_list():
+    rows = db.session.scalars(select(User).order_by(User.role, User.username)).all()
+    return render_template("admin/users.html", users=rows)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def user_create():
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        try:
+            user = users.create_user(
+                form.username.data,
+                role=Role(form.role.data),
+                password=form.password.data,
+                full_name=form.full_name.data,
+                agency=form.agency,
+                email=form.email.data or None,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Đã tạo người dùng %(u)s.", u=user.username), "success")
+            return redirect(url_for(".user_list"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def user_edit(user_id: int):
+    user = _load_user(user_id)
+    form = UserEditForm(obj=user)
+    if request.method == "GET":
+        form.role.data = user.role.value
+        form.agency_code.data = user.agency.code if user.agency else ""
+    if form.validate_on_submit():
+        if user.id == current_user.id and (not form.active.data or form.role.data != "admin"):
+            flash(_("Bạn không thể tự khóa hoặc bỏ quyền quản trị của chính mình."), "danger")
+            return redirect(url_for(".user_edit", user_id=user.id))
+        try:
+            users.update_user(
+                user,
+                full_name=form.full_name.data,
+                email=form.email.data,
+                role=Role(form.role.data),
+                agency=form.agency,
+                active=form.active.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Đã lưu người dùng %(u)s.", u=user.username), "success")
+            return redirect(url_for(".user_list"))
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+    ).all()
+    return render_template(
+        "admin/user_form.html",
+        form=form,
+        user=user,
+        tokens=tokens,
+        reset_form=PasswordResetForm(),
+    )
+
+
+@bp.post("/users/<int:user_id>/password")
+@roles_required(Role.ADMIN)
+def user_reset_password(user_id: int):
+    user = _load_user(user_id)
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        users.set_password(user, form.password.data)
+        db.session.commit()
+        flash(
+            _(
+                "Đã đặt lại mật khẩu của %(u)s; các phiên đăng nhập và token cũ đã hết hiệu lực.",
+                u=user.username,
+            ),
+            "success",
+        )
+    else:
+        for error in form.password.errors:
+            flash(error, "danger")
+    return redirect(url_for(".user_edit", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
+@roles_required(Role.ADMIN)
+def token_revoke(user_id: int, token_id: int):
+    user = _load_user(user_id)
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        abort(404)
+    users.revoke_token(token)
+    db.session.commit()
+    flash(_("Đã thu hồi token %(p)s…", p=token.prefix), "success")
+    return redirect(url_for(".user_edit", user_id=user.id))
+
+
+@bp.route("/audit")
+@roles_required(Role.ADMIN)
+def audit_log():
+    form = AuditFilterForm(request.args)
+    form.object_type.choices = options(
+        [("", _("Tất cả"))] + [(t, t) for t in audit_views.object_types()]
+    )
+    filters = form.data if form.validate() else {}
+    page = audit_views.audit_page(
+        filters, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"]
+    )
+    return render_template("admin/audit.html", form=form, page=page)
