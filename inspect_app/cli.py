@@ -91,7 +91,46 @@ def seed_demo_command(if_empty):
         click.echo(f"{name}: {count}")
 
 
-COMMANDS = (create_user_command, create_token_command, seed_demo_command)
+@click.command("backup")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
+def backup_command(output):
+    """Back up the database and the evidence files into one .tar.gz."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from inspect_app.services.backup import create_backup
+
+    manifest = create_backup(Path(output), Path(current_app.config["UPLOAD_DIR"]))
+    rows = sum(manifest["row_counts"].values())
+    click.echo(f"Backup written to {output}: {rows} rows, revision {manifest['revision']}.")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+def restore_command(archive):
+    """Restore a backup into an empty, migrated database (all or nothing)."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from inspect_app.services.backup import restore_backup
+
+    try:
+        manifest = restore_backup(Path(archive), Path(current_app.config["UPLOAD_DIR"]))
+    except DomainError as exc:
+        fail(exc.message)
+    rows = sum(manifest["row_counts"].values())
+    click.echo(f"Restored {rows} rows from the backup of {manifest['created_at']}.")
+
+
+COMMANDS = (
+    create_user_command,
+    create_token_command,
+    seed_demo_command,
+    backup_command,
+    restore_command,
+)
 
 
 def register(app: Flask) -> None:
