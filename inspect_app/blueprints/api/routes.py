@@ -7,6 +7,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from inspect_app.blueprints.api import bp
 from inspect_app.blueprints.api.auth import api_login_required
+from inspect_app.db_setup import serialized_writes
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.loaders import load_inspection
@@ -59,6 +60,7 @@ def post_answers(inspection_id: int):
         abort(400, description="Body must be JSON.")
     codes = {item.code for item in inspection.template.items} if inspection.template else set()
     ops = sync.parse_batch(payload, codes)
-    outcome = sync.apply_batch(inspection, current_user, ops)
-    db.session.commit()
+    with serialized_writes():
+        outcome = sync.apply_batch(inspection, current_user, ops)
+        db.session.commit()
     return jsonify(results=outcome.results)
