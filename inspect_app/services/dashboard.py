@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from inspect_app.extensions import db
 from inspect_app.models import (
     Agency,
-    AgencyLevel,
     AnnouncementStatus,
     ConformityAnnouncement,
     Finding,
@@ -21,6 +20,7 @@ from inspect_app.models import (
     TrainingCourse,
 )
 from inspect_app.permissions import visible_inspections
+from inspect_app.services import notifications, tallies
 
 OPEN_FINDING_STATUSES = (FindingStatus.OPEN, FindingStatus.REOPENED, FindingStatus.RESPONDED)
 DONE_STATUSES = (InspectionStatus.CONDUCTED, InspectionStatus.CONCLUDED)
@@ -85,61 +85,50 @@ def inspector_overview(user, today: date) -> dict:
     }
 
 
-def agency_overview(user) -> dict:
+def agency_overview(user, today: date | None = None) -> dict:
+    """The agency's home: its inspections, dossier requests, open findings, announcements."""
+    today = today or date.today()
     inspections = db.session.scalars(
         visible_inspections(user).order_by(InspectionPlan.year.desc(), Inspection.id.desc())
     ).all()
+    visible_ids = visible_inspections(user).with_only_columns(Inspection.id)
     open_findings = db.session.scalars(
         select(Finding)
-        .join(Finding.inspection)
-        .where(Inspection.agency_id == user.agency_id, Finding.status.in_(OPEN_FINDING_STATUSES))
-        .order_by(Finding.due_on.is_(None), Finding.due_on)
+        .where(Finding.inspection_id.in_(visible_ids), Finding.status.in_(OPEN_FINDING_STATUSES))
+        .order_by(Finding.due_on.is_(None), Finding.due_on, Finding.id)
     ).all()
     announcements = db.session.scalars(
         select(ConformityAnnouncement)
         .where(ConformityAnnouncement.agency_id == user.agency_id)
-        .order_by(ConformityAnnouncement.announced_on.desc())
+        .order_by(ConformityAnnouncement.announced_on.desc(), ConformityAnnouncement.id.desc())
     ).all()
+    finished = (InspectionStatus.CONCLUDED, InspectionStatus.CANCELLED)
     return {
         "agency": user.agency,
+        "today": today,
         "inspections": inspections,
+        "current_inspections": [i for i in inspections if i.status not in finished],
+        "past_inspections": [i for i in inspections if i.status in finished],
+        "dossier_requests": [
+            i
+            for i in inspections
+            if i.mode is InspectionMode.DOSSIER and i.dossier_requested_at is not None
+        ],
         "open_findings": open_findings,
+        "overdue_findings": sum(
+            1 for f in open_findings if f.due_on is not None and f.due_on < today
+        ),
         "announcements": announcements,
+        "notifications": notifications.recent(user),
+        "unread_notifications": notifications.unread_count(user),
     }
 
 
 def yearly_counts(first: int, last: int) -> list[dict]:
     """Inspected agencies per plan year, on-site and dossier (conducted or concluded)."""
-    rows = db.session.execute(
-        select(InspectionPlan.year, Inspection.mode, func.count())
-        .join(Inspection.plan)
-        .where(InspectionPlan.year.between(first, last), Inspection.status.in_(DONE_STATUSES))
-        .group_by(InspectionPlan.year, Inspection.mode)
-    ).all()
-    table = {year: {"year": year, "on_site": 0, "dossier": 0} for year in range(first, last + 1)}
-    for year, mode, n in rows:
-        key = "on_site" if mode is InspectionMode.ON_SITE else "dossier"
-        table[year][key] = n
-    for row in table.values():
-        row["inspected"] = row["on_site"] + row["dossier"]
-    return list(table.values())
+    return tallies.yearly_counts(first, last)
 
 
 def conformity_coverage() -> dict[str, dict[str, int]]:
     """Active agencies per level, and how many have an acknowledged announcement."""
-    announced = (
-        select(ConformityAnnouncement.agency_id)
-        .where(ConformityAnnouncement.status == AnnouncementStatus.ACKNOWLEDGED)
-        .distinct()
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(Agency.level, func.count(Agency.id), func.count(announced.c.agency_id))
-        .outerjoin(announced, announced.c.agency_id == Agency.id)
-        .where(Agency.active_to.is_(None))
-        .group_by(Agency.level)
-    ).all()
-    coverage = {level.value: {"announced": 0, "total": 0} for level in AgencyLevel}
-    for level, total, done in rows:
-        coverage[level.value] = {"announced": done, "total": total}
-    return coverage
+    return tallies.current_coverage()

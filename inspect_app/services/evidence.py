@@ -12,6 +12,7 @@ from sqlalchemy import select
 from inspect_app.errors import DomainError, NotFound
 from inspect_app.extensions import db
 from inspect_app.models import (
+    Agency,
     ChecklistItem,
     EvidenceFile,
     Finding,
@@ -61,14 +62,21 @@ def attach_evidence(
     uploaded_by,
     document_type: str | None = None,
     effective_on: date | None = None,
+    agency: Agency | None = None,
 ) -> EvidenceFile:
-    """Check and store an upload (a werkzeug FileStorage or a binary stream) as evidence."""
+    """Check and store an upload (a werkzeug FileStorage or a binary stream) as evidence.
+
+    Files belong to an inspection (or one of its findings), except an agency's signed
+    announcement decision (`purpose="announcement"`), which belongs to the `agency` alone.
+    """
     stream: BinaryIO = getattr(file, "stream", file)
     if filename is None:
         filename = getattr(file, "filename", None)
-    inspection = _owning_inspection(inspection, finding)
     if purpose not in PURPOSES:
         raise EvidenceError(_("Loại tệp đính kèm không hợp lệ."))
+    if purpose == "announcement" and inspection is None and finding is None:
+        return _attach_agency_file(stream, filename, agency, purpose, uploaded_by)
+    inspection = _owning_inspection(inspection, finding)
     if item is not None and item.template_id != inspection.template_id:
         raise EvidenceError(_("Nội dung kiểm tra không thuộc phiếu của cuộc kiểm tra này."))
     if purpose == "evidence" and inspection.status in LOCKED_STATUSES:
@@ -85,6 +93,29 @@ def attach_evidence(
         purpose=purpose,
         document_type=(document_type or "").strip()[:255] or None,
         effective_on=effective_on,
+        original_name=stored.name,
+        stored_id=stored.stored_id,
+        size=stored.size,
+        sha256=stored.sha256,
+        content_type=stored.content_type,
+        uploaded_by_id=getattr(uploaded_by, "id", None),
+    )
+    db.session.add(evidence)
+    db.session.flush()
+    audit.record(
+        "upload", evidence, after=audit.snapshot(evidence, AUDITED_FIELDS), user=uploaded_by
+    )
+    return evidence
+
+
+def _attach_agency_file(stream, filename, agency, purpose, uploaded_by) -> EvidenceFile:
+    """A file owned by an agency without an inspection (its announcement decision)."""
+    if agency is None:
+        raise EvidenceError(_("Tệp phải được gắn với một cơ quan."))
+    stored = store_upload(stream, filename)
+    evidence = EvidenceFile(
+        agency_id=agency.id,
+        purpose=purpose,
         original_name=stored.name,
         stored_id=stored.stored_id,
         size=stored.size,

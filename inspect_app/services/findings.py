@@ -26,7 +26,7 @@ from inspect_app.models import (
     Severity,
 )
 from inspect_app.models.base import utcnow
-from inspect_app.services import audit
+from inspect_app.services import audit, notifications
 
 F = FindingStatus
 #: item codes that are clauses of the standard ("4.3", "7.5.3"), not our own ("A.1").
@@ -142,6 +142,7 @@ def create_finding(
     _event(finding, "created", description, by)
     db.session.flush()
     audit.record("create", finding, after=audit.snapshot(finding, AUDITED_FIELDS), user=by)
+    notifications.notify_finding_raised(finding)
     return finding
 
 
@@ -198,7 +199,9 @@ def close_finding(finding: Finding, by, comment: str = "") -> Finding:
         finding.status = F.CLOSED
         _event(finding, "closed", comment or _("Đã xác minh, đóng phát hiện."), by)
 
-    return _move(finding, "close", by, change)
+    _move(finding, "close", by, change)
+    notifications.notify_finding_closed(finding)
+    return finding
 
 
 def reopen_finding(finding: Finding, by, comment: str) -> Finding:
@@ -213,7 +216,9 @@ def reopen_finding(finding: Finding, by, comment: str) -> Finding:
         finding.verified_at = None
         _event(finding, "reopened", comment, by)
 
-    return _move(finding, "reopen", by, change)
+    _move(finding, "reopen", by, change)
+    notifications.notify_finding_reopened(finding)
+    return finding
 
 
 def inspection_findings(inspection: Inspection) -> list[Finding]:

@@ -26,7 +26,7 @@ from inspect_app.models import (
     Role,
 )
 from inspect_app.models.base import utcnow
-from inspect_app.services import audit
+from inspect_app.services import audit, notifications
 
 S = InspectionStatus
 
@@ -151,6 +151,8 @@ def transition(
     db.session.flush()
     after = audit.snapshot(inspection, AUDITED_FIELDS)
     audit.record(f"transition:{to.value}", inspection, before=before, after=after, user=by)
+    if to is S.DOSSIER_REQUESTED:
+        notifications.notify_dossier_requested(inspection)
     return inspection
 
 

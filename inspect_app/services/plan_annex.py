@@ -9,10 +9,9 @@ from datetime import date
 from flask_babel import gettext as _
 
 from inspect_app.models import AgencyLevel, InspectionPlan, InspectionStatus
+from inspect_app.services.exports import safe_text
 
 LEVEL_RANK = {AgencyLevel.PROVINCIAL: 0, AgencyLevel.DISTRICT: 1, AgencyLevel.COMMUNE: 2}
-#: a cell from user text starting with one of these would be read as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
@@ -64,12 +63,6 @@ def annex_rows(plan: InspectionPlan) -> list[AnnexRow]:
             )
         )
     return rows
-
-
-def safe_text(value: str | None) -> str:
-    """User text made inert for spreadsheets: a leading = + - @ gets an apostrophe."""
-    text = value or ""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def annex_xlsx(plan: InspectionPlan) -> bytes:

@@ -17,6 +17,7 @@ from inspect_app.models import (
     Conclusion,
     InspectionMode,
     InspectionStatus,
+    Notification,
     Result,
     Role,
 )
@@ -177,6 +178,10 @@ def test_dossier_request_needs_documents_and_a_due_date(client, login, lead, mak
     )
     db.session.refresh(inspection)
     assert inspection.status is S.DOSSIER_REQUESTED and inspection.dossier_due is not None
+    notice = db.session.scalar(
+        select(Notification).where(Notification.agency_id == inspection.agency_id)
+    )
+    assert notice is not None and f"/portal/dossiers/{inspection.id}" in notice.link
 
 
 def test_admin_reopens_with_a_recorded_reason(client, login, make_user, lead, make_inspection):

@@ -1,11 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from inspect_app.forms import ChoiceField, DayField, options, required
 from inspect_app.models import Agency, Role
 from inspect_app.services.agencies import agency_by_code
+from inspect_app.services.imports import EMAIL_RE
 from inspect_app.services.users import MIN_PASSWORD_LENGTH
 
 USERNAME_RULE = Regexp(
@@ -24,7 +25,12 @@ class ProfileFields(FlaskForm):
         _l("Họ và tên"), validators=[required(_l("họ và tên")), Length(max=255)]
     )
     email = StringField(
-        _l("Email"), validators=[Optional(), Email(_l("Email không hợp lệ.")), Length(max=255)]
+        _l("Email"),
+        validators=[
+            Optional(),
+            Regexp(EMAIL_RE, message=_l("Email không hợp lệ.")),
+            Length(max=255),
+        ],
     )
     role = ChoiceField(_l("Vai trò"), choices=options((r.value, r.label) for r in Role))
     agency_code = StringField(

@@ -1,1 +1,44 @@
-"""API endpoints (contract 5.4)."""
+"""GET /api/v1/conformity: the public register as open data, JSON or CSV (contract 5.4)."""
+
+from flask import Response, abort, jsonify, request
+
+from inspect_app.blueprints.api import bp
+from inspect_app.models import AgencyLevel
+from inspect_app.services import conformity
+
+FORMATS = ("json", "csv")
+
+
+def _filters() -> conformity.RegisterFilters:
+    """Optional filters, as on the register page; a bad value is a 400, not an empty list."""
+    level = request.args.get("level", "").strip()
+    status = request.args.get("status", "").strip()
+    if level and level not in {member.value for member in AgencyLevel}:
+        abort(400, description=f"Unknown level {level!r}.")
+    if status and status not in conformity.REGISTER_STATUSES:
+        abort(400, description=f"Unknown status {status!r}.")
+    q = request.args.get("q", "").strip()
+    if len(q) > 255:
+        abort(400, description="q is too long (at most 255 characters).")
+    return conformity.RegisterFilters(q=q, level=level, status=status)
+
+
+@bp.get("/conformity")
+def conformity_register():
+    """Public: no login, no personal data (ISO officers' contacts are never included)."""
+    fmt = request.args.get("format", "json").strip().lower() or "json"
+    if fmt not in FORMATS:
+        abort(400, description="format must be json or csv.")
+    records = [conformity.register_record(row) for row in conformity.register_rows(_filters())]
+    if fmt == "csv":
+        return Response(
+            conformity.register_csv(records),
+            mimetype="text/csv",
+            headers={
+                "Content-Disposition": "attachment; filename=cong-bo-htqlcl.csv",
+                "Cache-Control": "public, max-age=300",
+            },
+        )
+    response = jsonify(agencies=records, coverage=conformity.coverage())
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response

@@ -1,3 +1,6 @@
 from flask import Blueprint
 
-bp = Blueprint("portal", __name__)
+#: the agency's own pages: home, dossiers, corrective actions, announcements, notifications.
+bp = Blueprint("portal", __name__, url_prefix="/portal")
+
+from inspect_app.blueprints.portal import routes  # noqa: E402,F401
