@@ -25,7 +25,7 @@ from inspect_app.models import (
     InspectionStatus,
     Role,
 )
-from inspect_app.permissions import can_edit_inspection, is_lead, roles_required
+from inspect_app.permissions import can_edit_inspection, is_lead, is_team_writer, roles_required
 from inspect_app.services import inspections as workflow
 from inspect_app.services import sync
 from inspect_app.services.inspection_views import (
@@ -108,6 +108,8 @@ def _form_for(target: InspectionStatus, inspection: Inspection, prefix: bool = F
 @login_required
 def change_status(inspection_id: int, target: str):
     inspection = load_inspection(inspection_id)
+    if not is_team_writer(current_user, inspection):
+        abort(403)  # the agency's own move (submitting its dossier) is in the portal
     try:
         target_status = InspectionStatus(target)
     except ValueError:
