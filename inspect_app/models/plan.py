@@ -16,8 +16,10 @@ class InspectionPlan(TimestampMixin, db.Model):
     __tablename__ = "inspection_plans"
     __table_args__ = (
         CheckConstraint("year BETWEEN 2000 AND 2200", name="year_range"),
+        # Years imported from paper records may name no approving decision.
         CheckConstraint(
-            "status = 'draft' OR decision_id IS NOT NULL", name="approved_has_decision"
+            "status = 'draft' OR decision_id IS NOT NULL OR is_historical",
+            name="approved_has_decision",
         ),
         CheckConstraint("(status = 'closed') = (closed_at IS NOT NULL)", name="closed_has_date"),
     )

@@ -64,7 +64,6 @@ BATCH = 5000
 PROGRESS_EVERY = 5000
 #: code prefix of agencies created by the import without a `Mã cơ quan`.
 NEW_CODE_PREFIX = "LS-"
-PLACEHOLDER_ISSUER = "Không rõ (nhập dữ liệu lịch sử)"
 _DAY_RE = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
 
 Progress = Callable[[str, int, int | None], None]
@@ -615,7 +614,7 @@ def _create_agencies(result: HistoryImport) -> dict[tuple, int]:
     return ids
 
 
-def _plan_decision(year: int, number: str | None) -> Decision:
+def _plan_decision(year: int, number: str | None) -> Decision | None:
     if number:
         found = _find_decision(number, year)
         if found is not None:
@@ -631,23 +630,8 @@ def _plan_decision(year: int, number: str | None) -> Decision:
                 year=year,
             ),
         )
-    # The schema wants a decision on every approved or closed plan; the paper records of
-    # this year name none, so a placeholder says so in the decisions register.
-    placeholder = _("Không rõ số (%(year)d)", year=year)
-    found = db.session.scalar(
-        select(Decision).where(Decision.issuer == PLACEHOLDER_ISSUER, Decision.year == year)
-    )
-    return found or decisions.create_decision(
-        number=placeholder,
-        signed_on=date(year, 1, 1),
-        issuer=PLACEHOLDER_ISSUER,
-        kind=DecisionKind.PLAN_APPROVAL,
-        summary=_(
-            "Kế hoạch kiểm tra năm %(year)d nhập từ dữ liệu lịch sử, không ghi số quyết định "
-            "phê duyệt.",
-            year=year,
-        ),
-    )
+    # The paper records of this year name no decision: a historical plan may have none.
+    return None
 
 
 def plans_issuer() -> str:
