@@ -39,7 +39,7 @@ test: lint
 	@$(BIN)/pytest -q -p no:cacheprovider
 
 extract-messages: install
-	@$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o inspect_app/translations/messages.pot .
+	@$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs '.*' --no-location --sort-output -o inspect_app/translations/messages.pot .
 	@$(BIN)/pybabel -q update --no-fuzzy-matching -i inspect_app/translations/messages.pot -d inspect_app/translations
 
 clean:

@@ -283,6 +283,7 @@ def needs():
 def needs_xlsx():
     form = NeedsFilterForm(formdata=request.args)
     title = _(
-        "Danh sách cơ quan cần đào tạo về HTQLCL (ngày %(day)s)", day=f"{date.today():%d/%m/%Y}"
+        "Danh sách cơ quan cần đào tạo về HTQLCL (ngày %(day)s)",
+        day=date.today().strftime("%d/%m/%Y"),
     )
     return send_xlsx(training_exports.needs_xlsx(_needs(form), title), "nhu-cau-dao-tao.xlsx")
