@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,22 @@ from werkzeug.serving import make_server
 
 from inspect_app import create_app
 from inspect_app.extensions import db
+from inspect_app.models import (
+    Agency,
+    AgencyLevel,
+    Decision,
+    DecisionKind,
+    Inspection,
+    InspectionMode,
+    InspectionPlan,
+    PlanStatus,
+    Role,
+)
+from inspect_app.models.base import utcnow
+from inspect_app.services.checklist_content import build_default_template
+from inspect_app.services.users import create_user
 from tests.conftest import _config, upgrade_to_head
+from tests.e2e.helpers import PASSWORD
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -90,3 +106,36 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def planned_inspection(live_server):
+    """A planned on-site inspection led by `inspector`, with the default checklist."""
+    with live_server.app.app_context():
+        inspector = create_user("inspector", role=Role.INSPECTOR, password=PASSWORD)
+        agency = Agency(code="XA-21211", name="UBND xã Tịnh Khê", level=AgencyLevel.COMMUNE)
+        year = date.today().year
+        decision = Decision(
+            number="35/QĐ-KHCN",
+            signed_on=date(year, 3, 1),
+            year=year,
+            issuer="Sở KH&CN",
+            kind=DecisionKind.PLAN_APPROVAL,
+        )
+        plan = InspectionPlan(
+            year=year,
+            title=f"Kế hoạch kiểm tra năm {year}",
+            status=PlanStatus.APPROVED,
+            decision=decision,
+            approved_at=utcnow(),
+        )
+        inspection = Inspection(
+            plan=plan,
+            agency=agency,
+            mode=InspectionMode.ON_SITE,
+            lead=inspector,
+            template=build_default_template(),
+        )
+        db.session.add(inspection)
+        db.session.commit()
+        return inspection.id

@@ -3,85 +3,25 @@ the server exactly once when the network comes back."""
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
-import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from inspect_app.extensions import db
 from inspect_app.models import (
-    Agency,
-    AgencyLevel,
     Answer,
     AnswerHistory,
-    Decision,
-    DecisionKind,
     Inspection,
-    InspectionMode,
-    InspectionPlan,
     InspectionStatus,
-    PlanStatus,
-    Role,
     SyncOp,
 )
-from inspect_app.models.base import utcnow
-from inspect_app.services.checklist_content import build_default_template
-from inspect_app.services.users import create_user
+from tests.e2e.helpers import fieldset, log_in
 
-PASSWORD = "field-pass-123"
 NOTES = {
     "A.1": "Phạm vi áp dụng đủ 45 TTHC",
     "A.2": "Quy trình chưa cập nhật theo Nghị định mới",
     "4.1": "Đã xác định bối cảnh",
 }
 CHOICES = {"A.1": "Phù hợp", "A.2": "Không phù hợp", "4.1": "Khuyến nghị"}
-
-
-@pytest.fixture
-def planned_inspection(live_server):
-    with live_server.app.app_context():
-        inspector = create_user("inspector", role=Role.INSPECTOR, password=PASSWORD)
-        agency = Agency(code="XA-21211", name="UBND xã Tịnh Khê", level=AgencyLevel.COMMUNE)
-        year = date.today().year
-        decision = Decision(
-            number="35/QĐ-KHCN",
-            signed_on=date(year, 3, 1),
-            year=year,
-            issuer="Sở KH&CN",
-            kind=DecisionKind.PLAN_APPROVAL,
-        )
-        plan = InspectionPlan(
-            year=year,
-            title=f"Kế hoạch kiểm tra năm {year}",
-            status=PlanStatus.APPROVED,
-            decision=decision,
-            approved_at=utcnow(),
-        )
-        inspection = Inspection(
-            plan=plan,
-            agency=agency,
-            mode=InspectionMode.ON_SITE,
-            lead=inspector,
-            template=build_default_template(),
-        )
-        db.session.add(inspection)
-        db.session.commit()
-        return inspection.id
-
-
-def fieldset(page, code):
-    """The item's <fieldset>, found by its <legend>, which begins with the item code."""
-    return page.get_by_role("group", name=re.compile(rf"^{re.escape(code)}\. "))
-
-
-def log_in(page):
-    page.goto("/login")
-    page.get_by_label("Tên đăng nhập").fill("inspector")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
 
 
 def test_offline_answers_survive_reload_and_sync_once(live_server, page, planned_inspection):
