@@ -27,6 +27,7 @@ PURPOSES = ("evidence", "dossier", "announcement", "decision", "response")
 LOCKED_STATUSES = (InspectionStatus.CONCLUDED, InspectionStatus.CANCELLED)
 AUDITED_FIELDS = [
     "agency_id",
+    "decision_id",
     "inspection_id",
     "item_id",
     "finding_id",
@@ -40,7 +41,7 @@ AUDITED_FIELDS = [
     "content_type",
 ]
 #: sent with every download, so that a browser never renders or runs an uploaded file.
-DOWNLOAD_CSP = "default-src 'none'; sandbox"
+DOWNLOAD_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 
 
 class EvidenceError(DomainError):
@@ -85,36 +86,35 @@ def attach_evidence(
         )
     stored = store_upload(stream, filename)
     _refuse_duplicate(stored.sha256, inspection, item, finding, purpose)
-    evidence = EvidenceFile(
+    return _record(
+        stored,
+        purpose,
+        uploaded_by,
         agency_id=inspection.agency_id,
         inspection_id=inspection.id,
         item_id=item.id if item is not None else None,
         finding_id=finding.id if finding is not None else None,
-        purpose=purpose,
         document_type=(document_type or "").strip()[:255] or None,
         effective_on=effective_on,
-        original_name=stored.name,
-        stored_id=stored.stored_id,
-        size=stored.size,
-        sha256=stored.sha256,
-        content_type=stored.content_type,
-        uploaded_by_id=getattr(uploaded_by, "id", None),
     )
-    db.session.add(evidence)
-    db.session.flush()
-    audit.record(
-        "upload", evidence, after=audit.snapshot(evidence, AUDITED_FIELDS), user=uploaded_by
-    )
-    return evidence
 
 
 def _attach_agency_file(stream, filename, agency, purpose, uploaded_by) -> EvidenceFile:
     """A file owned by an agency without an inspection (its announcement decision)."""
     if agency is None:
         raise EvidenceError(_("Tệp phải được gắn với một cơ quan."))
-    stored = store_upload(stream, filename)
+    return _record(store_upload(stream, filename), purpose, uploaded_by, agency_id=agency.id)
+
+
+def attach_decision_file(file, decision, uploaded_by) -> EvidenceFile:
+    """The department's scan of a decision (the same size and type rules as evidence)."""
+    stored = store_upload(getattr(file, "stream", file), getattr(file, "filename", None))
+    return _record(stored, "decision", uploaded_by, decision_id=decision.id)
+
+
+def _record(stored, purpose: str, uploaded_by, **links) -> EvidenceFile:
+    """The EvidenceFile row for a stored upload, and its audit entry."""
     evidence = EvidenceFile(
-        agency_id=agency.id,
         purpose=purpose,
         original_name=stored.name,
         stored_id=stored.stored_id,
@@ -122,6 +122,7 @@ def _attach_agency_file(stream, filename, agency, purpose, uploaded_by) -> Evide
         sha256=stored.sha256,
         content_type=stored.content_type,
         uploaded_by_id=getattr(uploaded_by, "id", None),
+        **links,
     )
     db.session.add(evidence)
     db.session.flush()

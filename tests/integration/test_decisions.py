@@ -188,3 +188,49 @@ def test_service_refuses_duplicates_too(app, make_decision):
             issuer="sở kh&cn",
             kind=DecisionKind.OTHER,
         )
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
+
+
+def test_decision_with_its_scanned_file(client, login, make_user):
+    import io
+
+    from inspect_app.models import Decision, EvidenceFile
+
+    login(make_user(Role.ADMIN))
+    data = {
+        "number": "728/QĐ-UBND",
+        "signed_on": "20/04/2017",
+        "issuer": "UBND tỉnh Quảng Ngãi",
+        "kind": "plan_approval",
+        "summary": "Phê duyệt kế hoạch kiểm tra năm 2017",
+        "file": (io.BytesIO(PDF_BYTES), "Quyết định 728.pdf"),
+    }
+    response = client.post("/decisions/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    decision = db.session.scalar(select(Decision))
+    stored = db.session.scalar(select(EvidenceFile))
+    assert stored.decision_id == decision.id and stored.purpose == "decision"
+    login(make_user(Role.VIEWER))
+    with client.get(f"/decisions/{decision.id}/files/{stored.id}") as download:
+        assert download.status_code == 200 and download.data == PDF_BYTES
+        assert download.headers["Content-Disposition"].startswith("attachment")
+
+
+def test_a_bad_file_keeps_nothing(client, login, make_user):
+    import io
+
+    from inspect_app.models import Decision
+
+    login(make_user(Role.ADMIN))
+    data = {
+        "number": "264/QĐ-UBND",
+        "signed_on": "09/02/2018",
+        "issuer": "UBND tỉnh Quảng Ngãi",
+        "kind": "plan_approval",
+        "file": (io.BytesIO(b"<html>not a pdf</html>"), "qd.pdf"),
+    }
+    page = client.post("/decisions/new", data=data, content_type="multipart/form-data")
+    assert page.status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(Decision)) == 0

@@ -3,7 +3,8 @@
 The principals: anonymous, agency B, an inspector off the team, agency A (owner of the
 objects in the URLs), a viewer, an inspector on the team, and an admin. Objects outside a
 user's reach answer 404; a role that may never use a route gets 403; anonymous users are
-sent to the login page (401 on the API). A refused request changes nothing. A route
+sent to the login page (401 on the API). A refused request changes nothing, and every
+answer carries the security headers. A route
 without an entry in EXPECTED fails the test, so new routes must state their rule.
 """
 
@@ -119,6 +120,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
         ]
     },
     ("GET", "decisions.index"): ADMIN_VIEWER,
+    ("GET", "decisions.download_file"): ADMIN_VIEWER,
     **{
         (m, f"decisions.{e}"): ADMIN
         for m, e in [
@@ -288,6 +290,9 @@ def test_route_answers_each_principal_as_expected(
         before = row_counts()
         with client.open(url, method=method, data={} if method == "POST" else None) as response:
             observed[name] = classify(response)
+            # DESIGN §7: the security headers on every answer, errors and redirects included.
+            assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
         if observed[name] not in ("ok",) and endpoint not in ("auth.logout", "auth.login"):
             assert row_counts() == before, f"{name} was refused but something changed"
     assert observed == EXPECTED[key]

@@ -6,6 +6,8 @@ import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from werkzeug.datastructures import FileStorage
+
 from inspect_app.extensions import db
 from inspect_app.models import (
     AnswerConflict,
@@ -137,6 +139,10 @@ def build_world(make_agency, make_user, make_plan, make_inspection, make_templat
         procedures_count=40,
     )
     db.session.add_all([decision, course, participant, announcement])
+    db.session.flush()
+    decision_file = evidence.attach_decision_file(
+        FileStorage(io.BytesIO(PDF + b"%qd"), filename="qd.pdf"), decision, principals["admin"]
+    )
     notice = notifications.notify(agency=agency_a, message="Có yêu cầu hồ sơ", link="/portal/")
     db.session.flush()
     token, _ = create_token(principals["agency_a"])
@@ -169,5 +175,6 @@ def build_world(make_agency, make_user, make_plan, make_inspection, make_templat
         "findings.download_evidence": {"file_id": file.id},
         "api.download_evidence": {"file_id": file.id},
         "bootstrap.static": {"filename": "css/bootstrap.min.css"},
+        "decisions.download_file": {"file_id": decision_file.id},
     }
     return World(principals, params, overrides)

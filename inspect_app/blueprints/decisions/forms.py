@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
@@ -46,6 +47,7 @@ class DecisionForm(FlaskForm):
         _l("Loại quyết định"), choices=options(DecisionKind.choices()), default="other"
     )
     summary = TextAreaField(_l("Trích yếu"), validators=[Optional(), Length(max=5000)])
+    file = FileField(_l("Bản scan quyết định (không bắt buộc)"))
 
     def __init__(self, *args, decision: Decision | None = None, **kwargs):
         super().__init__(*args, obj=decision, **kwargs)

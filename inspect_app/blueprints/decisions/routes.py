@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from inspect_app.blueprints.decisions import bp
 from inspect_app.blueprints.decisions.forms import DecisionFilterForm, DecisionForm
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
-from inspect_app.models import Decision, Role
+from inspect_app.models import Decision, EvidenceFile, Role
 from inspect_app.permissions import roles_required
-from inspect_app.services import decisions
+from inspect_app.services import decisions, evidence
 
 
 @bp.route("/")
@@ -33,6 +34,13 @@ def _save(form: DecisionForm, decision: Decision | None):
         db.session.rollback()
         form.number.errors.append(exc.message)
         return None
+    if form.file.data:
+        try:
+            evidence.attach_decision_file(form.file.data, decision, current_user)
+        except DomainError as exc:  # too large, wrong type: nothing of the decision is kept
+            db.session.rollback()
+            form.file.errors.append(exc.message)
+            return None
     db.session.commit()
     flash(_("Đã lưu quyết định số %(number)s.", number=decision.number), "success")
     return redirect(url_for("decisions.index", year=decision.year))
@@ -55,3 +63,12 @@ def edit(decision_id: int):
     if form.validate_on_submit() and (response := _save(form, decision)):
         return response
     return render_template("decisions/form.html", form=form, decision=decision)
+
+
+@bp.route("/<int:decision_id>/files/<int:file_id>")
+@roles_required(Role.ADMIN, Role.VIEWER)
+def download_file(decision_id: int, file_id: int):
+    row = db.session.get(EvidenceFile, file_id)
+    if row is None or row.decision_id != decision_id:
+        abort(404)
+    return evidence.send_evidence(row)
