@@ -40,9 +40,10 @@ from inspect_app.models import (
     PlanStatus,
 )
 from inspect_app.models.base import search_key, utcnow
-from inspect_app.services import audit, decisions, plans
-from inspect_app.services.imports import cell_text, header_key, level_from_text
+from inspect_app.services import audit, decisions, plans, workbooks
+from inspect_app.services.imports import level_from_text
 from inspect_app.services.plan_import import mode_from_text
+from inspect_app.services.workbooks import ImportResult, SheetError, cell_text, row_cells
 
 #: header text per field (contract 5.5).
 HISTORY_COLUMNS = {
@@ -103,7 +104,7 @@ class NewAgency:
 
 
 @dataclass
-class HistoryImport:
+class HistoryImport(ImportResult):
     """What reading the workbook found: rows, counts and every problem."""
 
     rows: list[HistoryRow] = field(default_factory=list)
@@ -115,16 +116,16 @@ class HistoryImport:
     #: year → decision number for the plans the import creates (None: not given).
     plan_decisions: dict[int, str | None] = field(default_factory=dict)
 
-    @property
-    def errors(self) -> list[str]:
-        """Every problem as `row N: reason`, file-level problems first."""
-        lines = list(self.file_errors)
-        lines.extend(f"row {number}: {reason}" for number, reason in sorted(self.row_errors))
-        return lines
+    def numbered_errors(self) -> list[tuple[int, str]]:
+        # invalid rows are not kept, and checks against the register add problems later
+        return sorted(self.row_errors)
 
-    @property
-    def ok(self) -> bool:
-        return not self.file_errors and not self.row_errors
+    def has_rows(self) -> bool:
+        return bool(self.rows or self.row_errors)
+
+    def discard_rows(self) -> None:
+        self.rows.clear()
+        self.row_errors.clear()
 
     @property
     def new_rows(self) -> int:
@@ -157,20 +158,6 @@ class HistoryImport:
 
 
 # -- reading ----------------------------------------------------------------------------------
-
-
-def _find_header(rows) -> tuple[int, dict[str, int]] | None:
-    anchor = header_key(HISTORY_COLUMNS["year"])
-    wanted = {header_key(text): name for name, text in HISTORY_COLUMNS.items()}
-    for number, values in rows:
-        keys = [header_key(value) for value in values]
-        if anchor in keys:
-            columns: dict[str, int] = {}
-            for index, key in enumerate(keys):
-                if key in wanted and wanted[key] not in columns:
-                    columns[wanted[key]] = index
-            return number, columns
-    return None
 
 
 def _year(value, errors: list[str], last_year: int) -> int | None:
@@ -287,43 +274,19 @@ def read_history_workbook(
     progress: Progress = _no_progress,
 ) -> HistoryImport:
     """Read and check the workbook against the register; writes nothing."""
-    import io
-
-    from openpyxl import load_workbook
-
     today = today or date.today()
     result = HistoryImport()
-    try:
-        handle = io.BytesIO(source) if isinstance(source, bytes) else source
-        workbook = load_workbook(handle, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()
-    except Exception:  # any unreadable upload (zip, xml, format) is the same for the user
-        result.file_errors.append(
-            _("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ. Hãy lưu tệp dưới dạng .xlsx.")
-        )
-        return result
-    try:
-        rows = enumerate(sheet.iter_rows(values_only=True), start=1)
-        found = _find_header(rows)
-        if found is None:
-            result.file_errors.append(
+
+    def read_rows(rows) -> None:
+        columns = workbooks.find_header(rows, HISTORY_COLUMNS, anchors=("year",))
+        if columns is None:
+            raise SheetError(
                 _("Không tìm thấy dòng tiêu đề có ô “%(col)s”.", col=HISTORY_COLUMNS["year"])
             )
-            return result
-        _header, columns = found
-        missing = [HISTORY_COLUMNS[c] for c in REQUIRED_COLUMNS if c not in columns]
-        if missing:
-            result.file_errors.append(
-                _("Thiếu cột: %(cols)s.", cols=", ".join(f"“{c}”" for c in missing))
-            )
-            return result
+        workbooks.require_columns(columns, HISTORY_COLUMNS, REQUIRED_COLUMNS)
         count = 0
         for number, values in rows:
-            cells = {
-                name: values[index] if index < len(values) else None
-                for name, index in columns.items()
-            }
+            cells = row_cells(values, columns)
             if not any(cell_text(value) for value in cells.values()):
                 continue
             errors: list[str] = []
@@ -335,17 +298,9 @@ def read_history_workbook(
             if count % PROGRESS_EVERY == 0:
                 progress("read", count, None)
         progress("read", count, count)
-    except Exception:
-        result.rows.clear()
-        result.row_errors.clear()
-        result.file_errors.append(_("Không đọc được nội dung bảng tính."))
-        return result
-    finally:
-        workbook.close()
-    if not result.rows and not result.row_errors:
-        result.file_errors.append(_("Bảng tính không có dòng dữ liệu nào."))
-        return result
-    _resolve(result)
+
+    if workbooks.read_sheet(source, result, read_rows):
+        _resolve(result)
     return result
 
 

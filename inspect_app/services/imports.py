@@ -6,12 +6,11 @@ the caller (CLI command or view) commits once.
 
 from __future__ import annotations
 
-import io
 import re
 import secrets
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from flask_babel import gettext as _
@@ -22,7 +21,14 @@ from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import Agency, AgencyLevel
 from inspect_app.models.base import search_key
-from inspect_app.services import agencies
+from inspect_app.services import agencies, workbooks
+from inspect_app.services.workbooks import (  # noqa: F401 (header_key is imported from here)
+    ImportResult,
+    SheetError,
+    cell_text,
+    header_key,
+    row_cells,
+)
 
 #: header text (as the department writes it) per field of the agency workbook.
 AGENCY_COLUMNS = {
@@ -50,11 +56,6 @@ STASH_TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 STASH_MAX_AGE = 24 * 3600
 
 
-def header_key(text) -> str:
-    """Header text compared without case, diacritics or surrounding spaces."""
-    return search_key(str(text)) if text is not None else ""
-
-
 def level_from_text(text: str | None) -> AgencyLevel | None:
     """The level a `Cấp` cell names: tỉnh/sở/ban, huyện, xã/phường/thị trấn/đặc khu, or other."""
     key = search_key(text)
@@ -67,19 +68,6 @@ def level_from_text(text: str | None) -> AgencyLevel | None:
         if any(f" {word} " in padded for word in words):
             return level
     return AgencyLevel.OTHER
-
-
-def cell_text(value) -> str | None:
-    """A cell as trimmed text; whole numbers lose their `.0`, blank cells become None."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        value = str(value)
-    elif isinstance(value, float) and value.is_integer():
-        value = str(int(value))
-    elif isinstance(value, datetime | date):
-        value = value.strftime("%d/%m/%Y")
-    return " ".join(str(value).split()) or None
 
 
 @dataclass
@@ -109,24 +97,12 @@ class AgencyRow:
 
 
 @dataclass
-class AgencyImport:
+class AgencyImport(ImportResult):
     """The result of reading a workbook: rows, counts, and every problem found."""
 
     rows: list[AgencyRow] = field(default_factory=list)
     #: problems with the whole file (not a workbook, no header row, missing columns).
     file_errors: list[str] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[str]:
-        """Every problem as `row N: reason`, file-level problems first."""
-        lines = list(self.file_errors)
-        for row in self.rows:
-            lines.extend(f"row {row.row}: {reason}" for reason in row.errors)
-        return lines
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -155,59 +131,17 @@ class _Node:
     active: bool
 
 
-def _open_first_sheet(data: bytes):
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    sheet = workbook.worksheets[0]
-    sheet.reset_dimensions()  # some writers store a wrong size; read what is really there
-    return workbook, sheet
-
-
-def _find_columns(rows) -> tuple[int, dict[str, int]] | None:
-    anchor = header_key(AGENCY_COLUMNS["code"])
-    wanted = {header_key(text): name for name, text in AGENCY_COLUMNS.items()}
-    for number, values in rows:
-        keys = [header_key(value) for value in values]
-        if anchor in keys:
-            columns: dict[str, int] = {}
-            for index, key in enumerate(keys):
-                if key in wanted and wanted[key] not in columns:
-                    columns[wanted[key]] = index
-            return number, columns
-    return None
-
-
 def read_agency_workbook(data: bytes) -> AgencyImport:
     """Read and check the agency workbook against the register; writes nothing."""
     result = AgencyImport()
-    try:
-        workbook, sheet = _open_first_sheet(data)
-    except Exception:  # any unreadable upload (zip, xml, format) is the same for the user
-        result.file_errors.append(
-            _("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ. Hãy lưu tệp dưới dạng .xlsx.")
-        )
-        return result
-    try:
-        rows = enumerate(sheet.iter_rows(values_only=True), start=1)
-        found = _find_columns(rows)
-        if found is None:
-            result.file_errors.append(
-                _("Không tìm thấy dòng tiêu đề có cột “%(col)s”.", col=AGENCY_COLUMNS["code"])
-            )
-            return result
-        _header_row, columns = found
-        missing = [AGENCY_COLUMNS[c] for c in REQUIRED_AGENCY_COLUMNS if c not in columns]
-        if missing:
-            result.file_errors.append(
-                _("Thiếu cột: %(cols)s.", cols=", ".join(f"“{c}”" for c in missing))
-            )
-            return result
+
+    def read_rows(rows) -> None:
+        columns = workbooks.find_header(rows, AGENCY_COLUMNS, anchors=("code",))
+        if columns is None:
+            raise SheetError(workbooks.no_header_message(AGENCY_COLUMNS["code"]))
+        workbooks.require_columns(columns, AGENCY_COLUMNS, REQUIRED_AGENCY_COLUMNS)
         for number, values in rows:
-            cells = {
-                name: cell_text(values[index]) if index < len(values) else None
-                for name, index in columns.items()
-            }
+            cells = {name: cell_text(value) for name, value in row_cells(values, columns).items()}
             if not any(cells.values()):
                 continue
             result.rows.append(
@@ -222,16 +156,9 @@ def read_agency_workbook(data: bytes) -> AgencyImport:
                     email=cells.get("email"),
                 )
             )
-    except Exception:
-        result.rows.clear()
-        result.file_errors.append(_("Không đọc được nội dung bảng tính."))
-        return result
-    finally:
-        workbook.close()
-    if not result.rows:
-        result.file_errors.append(_("Bảng tính không có dòng dữ liệu nào."))
-        return result
-    _check_rows(result.rows)
+
+    if workbooks.read_sheet(data, result, read_rows):
+        _check_rows(result.rows)
     return result
 
 

@@ -8,7 +8,6 @@ given) or raises, and the caller commits once. All rows or none.
 from __future__ import annotations
 
 import calendar
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,8 +27,8 @@ from inspect_app.models import (
     User,
 )
 from inspect_app.models.base import search_key
-from inspect_app.services import decisions, plans
-from inspect_app.services.imports import cell_text, header_key
+from inspect_app.services import decisions, plans, workbooks
+from inspect_app.services.workbooks import ImportResult, SheetError, cell_text, row_cells
 
 #: header text per field of the annex.
 PLAN_COLUMNS = {
@@ -153,23 +152,12 @@ class PlanRow:
 
 
 @dataclass
-class PlanImport:
+class PlanImport(ImportResult):
     """What reading the annex found: rows and every problem, file-level first."""
 
     year: int
     rows: list[PlanRow] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[str]:
-        lines = list(self.file_errors)
-        for row in self.rows:
-            lines.extend(f"row {row.row}: {reason}" for reason in row.errors)
-        return lines
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     @property
     def on_site(self) -> int:
@@ -180,76 +168,36 @@ class PlanImport:
         return sum(1 for r in self.rows if r.mode is InspectionMode.DOSSIER and not r.errors)
 
 
-def _find_header(rows) -> tuple[int, dict[str, int]] | None:
-    anchors = {header_key(PLAN_COLUMNS["name"]), header_key(PLAN_COLUMNS["code"])}
-    wanted = {header_key(text): name for name, text in PLAN_COLUMNS.items()}
-    for number, cells in rows:
-        keys = [header_key(cell.value) for cell in cells]
-        if anchors & set(keys):
-            columns: dict[str, int] = {}
-            for index, key in enumerate(keys):
-                if key in wanted and wanted[key] not in columns:
-                    columns[wanted[key]] = index
-            return number, columns
-    return None
-
-
 def read_plan_workbook(data: bytes, year: int) -> PlanImport:
     """Read and check the annex for `year` against the register; writes nothing."""
-    from openpyxl import load_workbook
-
     result = PlanImport(year=year)
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()
-    except Exception:  # any unreadable upload (zip, xml, format) is the same for the user
-        result.file_errors.append(
-            _("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ. Hãy lưu tệp dưới dạng .xlsx.")
-        )
-        return result
-    try:
-        rows = enumerate(sheet.iter_rows(), start=1)
-        found = _find_header(rows)
-        if found is None:
-            result.file_errors.append(
+
+    def read_rows(rows) -> None:
+        columns = workbooks.find_header(rows, PLAN_COLUMNS, anchors=("name", "code"), cells=True)
+        if columns is None:
+            raise SheetError(
                 _(
                     "Không tìm thấy dòng tiêu đề có cột “%(a)s” hoặc “%(b)s”.",
                     a=PLAN_COLUMNS["name"],
                     b=PLAN_COLUMNS["code"],
                 )
             )
-            return result
-        _header, columns = found
         if "mode" not in columns:
-            result.file_errors.append(_("Thiếu cột “%(col)s”.", col=PLAN_COLUMNS["mode"]))
-            return result
+            raise SheetError(_("Thiếu cột “%(col)s”.", col=PLAN_COLUMNS["mode"]))
         for number, cells in rows:
-            row = _read_row(number, cells, columns, year)
+            row = _read_row(number, row_cells(cells, columns), year)
             if row is not None:
                 result.rows.append(row)
-    except Exception:
-        result.rows.clear()
-        result.file_errors.append(_("Không đọc được nội dung bảng tính."))
-        return result
-    finally:
-        workbook.close()
-    if not result.rows:
-        result.file_errors.append(_("Bảng tính không có dòng dữ liệu nào."))
-        return result
-    check_rows(result)
+
+    if workbooks.read_sheet(data, result, read_rows, cells=True):
+        check_rows(result)
     return result
 
 
-def _read_row(number: int, cells, columns: dict[str, int], year: int) -> PlanRow | None:
-    def cell(name: str):
-        index = columns.get(name)
-        return cells[index] if index is not None and index < len(cells) else None
-
-    texts = {}
-    for name in columns:
-        found = cell(name)
-        texts[name] = cell_text(found.value) if found is not None else None
+def _read_row(number: int, cells: dict, year: int) -> PlanRow | None:
+    texts = {
+        name: cell_text(cell.value) if cell is not None else None for name, cell in cells.items()
+    }
     if not any(texts.values()):
         return None
     row = PlanRow(
@@ -271,7 +219,7 @@ def _read_row(number: int, cells, columns: dict[str, int], year: int) -> PlanRow
                 text=row.mode_text,
             )
         )
-    window = cell("window")
+    window = cells.get("window")
     if window is not None:
         try:
             row.planned_from, row.planned_to = window_from_cell(

@@ -7,7 +7,6 @@ or raises, and the caller commits once. All rows or none, errors as `row N: reas
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -15,8 +14,8 @@ from flask_babel import gettext as _
 from inspect_app.errors import DomainError
 from inspect_app.models import Agency, IsoOfficer, TrainingCourse, TrainingParticipant
 from inspect_app.models.base import search_key
-from inspect_app.services import training
-from inspect_app.services.imports import cell_text, header_key
+from inspect_app.services import training, workbooks
+from inspect_app.services.workbooks import ImportResult, SheetError, cell_text, row_cells
 
 #: header text per field of the participant workbook.
 PARTICIPANT_COLUMNS = {
@@ -62,22 +61,11 @@ class ParticipantRow:
 
 
 @dataclass
-class ParticipantImport:
+class ParticipantImport(ImportResult):
     """What reading the workbook found: rows and every problem, file-level first."""
 
     rows: list[ParticipantRow] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[str]:
-        lines = list(self.file_errors)
-        for row in self.rows:
-            lines.extend(f"row {row.row}: {reason}" for reason in row.errors)
-        return lines
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     @property
     def attended(self) -> int:
@@ -88,54 +76,17 @@ class ParticipantImport:
         return sum(1 for row in self.rows if row.officer is not None and not row.errors)
 
 
-def _find_header(rows) -> tuple[int, dict[str, int]] | None:
-    anchor = header_key(PARTICIPANT_COLUMNS["name"])
-    wanted = {header_key(text): name for name, text in PARTICIPANT_COLUMNS.items()}
-    for number, values in rows:
-        keys = [header_key(value) for value in values]
-        if anchor in keys:
-            columns: dict[str, int] = {}
-            for index, key in enumerate(keys):
-                if key in wanted and wanted[key] not in columns:
-                    columns[wanted[key]] = index
-            return number, columns
-    return None
-
-
 def parse_participant_sheet(data: bytes) -> ParticipantImport:
     """The rows of the first sheet under the header row that has `Họ và tên`; no database."""
-    from openpyxl import load_workbook
-
     result = ParticipantImport()
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()
-    except Exception:  # any unreadable upload (zip, xml, format) is the same for the user
-        result.file_errors.append(
-            _("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ. Hãy lưu tệp dưới dạng .xlsx.")
-        )
-        return result
-    try:
-        rows = enumerate(sheet.iter_rows(values_only=True), start=1)
-        found = _find_header(rows)
-        if found is None:
-            result.file_errors.append(
-                _("Không tìm thấy dòng tiêu đề có cột “%(col)s”.", col=PARTICIPANT_COLUMNS["name"])
-            )
-            return result
-        _header, columns = found
-        missing = [PARTICIPANT_COLUMNS[c] for c in REQUIRED_COLUMNS if c not in columns]
-        if missing:
-            result.file_errors.append(
-                _("Thiếu cột: %(cols)s.", cols=", ".join(f"“{c}”" for c in missing))
-            )
-            return result
+
+    def read_rows(rows) -> None:
+        columns = workbooks.find_header(rows, PARTICIPANT_COLUMNS, anchors=("name",))
+        if columns is None:
+            raise SheetError(workbooks.no_header_message(PARTICIPANT_COLUMNS["name"]))
+        workbooks.require_columns(columns, PARTICIPANT_COLUMNS, REQUIRED_COLUMNS)
         for number, values in rows:
-            raw = {
-                name: values[index] if index < len(values) else None
-                for name, index in columns.items()
-            }
+            raw = row_cells(values, columns)
             texts = {name: cell_text(value) for name, value in raw.items()}
             if not any(texts.values()):
                 continue
@@ -157,14 +108,8 @@ def parse_participant_sheet(data: bytes) -> ParticipantImport:
                 )
             row.attended = bool(attended)
             result.rows.append(row)
-    except Exception:
-        result.rows.clear()
-        result.file_errors.append(_("Không đọc được nội dung bảng tính."))
-        return result
-    finally:
-        workbook.close()
-    if not result.rows:
-        result.file_errors.append(_("Bảng tính không có dòng dữ liệu nào."))
+
+    workbooks.read_sheet(data, result, read_rows)
     return result
 
 
