@@ -84,3 +84,33 @@ def test_expired_session_pauses_sync_without_losing_entries(
     assert answers == {"A.3": ("observation", "", 1)} and len(ops) == 1
     page.reload()
     expect(fieldset(page, "A.3").get_by_label("Khuyến nghị", exact=True)).to_be_checked()
+
+
+def test_logout_forgets_cached_pages_but_keeps_unsent_answers(
+    live_server, page, planned_inspection
+):
+    log_in(page)
+    url = open_checklist(page, planned_inspection)
+    page.context.set_offline(True)
+    fieldset(page, "A.4").get_by_label("Không áp dụng", exact=True).check()
+    expect(page.locator("#sync-status")).to_contain_text("1 thay đổi đang chờ gửi")
+    page.context.clear_cookies()  # the session ended elsewhere: the entry cannot be sent
+    page.context.set_offline(False)
+    expect(page.locator("#sync-status")).to_contain_text("Tạm dừng đồng bộ", timeout=20_000)
+    page.goto("/login")
+    log_in(page)
+    page.get_by_role("button", name="Đăng xuất").click()
+    expect(page.locator("body[data-offline-cleared='true']")).to_have_count(1)
+    assert page.evaluate("async (url) => Boolean(await caches.match(url))", url) is False
+    pending = page.evaluate(
+        """() => new Promise((resolve, reject) => {
+            const open = indexedDB.open("inspect_app");
+            open.onsuccess = () => {
+                const request = open.result.transaction("outbox").objectStore("outbox").count();
+                request.onsuccess = () => resolve(request.result);
+                request.onerror = () => reject(request.error);
+            };
+            open.onerror = () => reject(open.error);
+        })"""
+    )
+    assert pending == 1

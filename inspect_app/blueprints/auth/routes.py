@@ -12,6 +12,9 @@ from inspect_app.i18n import SESSION_KEY
 from inspect_app.models.base import utcnow
 from inspect_app.services.users import set_password
 
+#: set by logout: the next page tells the browser to forget the pages kept for offline work.
+CLEAR_OFFLINE_PAGES = "clear_offline_pages"
+
 
 def safe_next(target: str | None) -> str | None:
     """Only paths of this site: no scheme, no host, no protocol-relative or backslash tricks."""
@@ -40,7 +43,8 @@ def login():
         if valid:
             login_user(form.user)
             return redirect(safe_next(form.next.data) or url_for("main.index"))
-    return render_template("auth/login.html", form=form)
+    clear_offline = session.pop(CLEAR_OFFLINE_PAGES, False)
+    return render_template("auth/login.html", form=form, clear_offline=clear_offline)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -64,6 +68,7 @@ def change_password():
 @login_required
 def logout():
     logout_user()
+    session[CLEAR_OFFLINE_PAGES] = True  # the login page removes the cached private pages
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 
