@@ -66,3 +66,44 @@ def bench_app(database_url: str | None = None):
     with app.app_context():
         upgrade()
     return app
+
+
+def checklist_and_plan(prefix: str, items: int):
+    """A template of `items` items coded PREFIX.1… and an approved 2026 plan (unsaved)."""
+    from datetime import UTC, date, datetime
+
+    from inspect_app.models import (
+        ChecklistItem,
+        ChecklistTemplate,
+        Decision,
+        DecisionKind,
+        InspectionPlan,
+        PlanStatus,
+    )
+
+    template = ChecklistTemplate(name=f"bench-{prefix}", version=1)
+    for i in range(items):
+        template.items.append(
+            ChecklistItem(
+                code=f"{prefix}.{i + 1}",
+                group_code=prefix,
+                group_title=prefix,
+                text="x",
+                position=i,
+            )
+        )
+    decision = Decision(
+        number=f"1/QĐ-{prefix}",
+        signed_on=date(2026, 1, 2),
+        year=2026,
+        issuer="bench",
+        kind=DecisionKind.PLAN_APPROVAL,
+    )
+    plan = InspectionPlan(
+        year=2026,
+        title=f"bench {prefix}",
+        status=PlanStatus.APPROVED,
+        decision=decision,
+        approved_at=datetime.now(UTC),
+    )
+    return template, plan

@@ -48,23 +48,17 @@ def free_port() -> int:
 
 def prepare(database_url: str, instance: Path, inspectors: int) -> list[tuple[int, str]]:
     """A migrated database with one inspector, inspection and token per simulated user."""
-    from datetime import UTC, date, datetime
 
     from flask_migrate import upgrade
 
+    from bench._common import checklist_and_plan
     from inspect_app import create_app
     from inspect_app.extensions import db
     from inspect_app.models import (
         Agency,
         AgencyLevel,
-        ChecklistItem,
-        ChecklistTemplate,
-        Decision,
-        DecisionKind,
         Inspection,
         InspectionMode,
-        InspectionPlan,
-        PlanStatus,
         Role,
     )
     from inspect_app.services.users import create_token, create_user
@@ -79,27 +73,7 @@ def prepare(database_url: str, instance: Path, inspectors: int) -> list[tuple[in
     )
     with app.app_context():
         upgrade()
-        template = ChecklistTemplate(name="load", version=1)
-        for i in range(ITEMS):
-            template.items.append(
-                ChecklistItem(
-                    code=f"L.{i + 1}", group_code="L", group_title="L", text="x", position=i
-                )
-            )
-        decision = Decision(
-            number="1/QĐ-LOAD",
-            signed_on=date(2026, 1, 2),
-            year=2026,
-            issuer="load",
-            kind=DecisionKind.PLAN_APPROVAL,
-        )
-        plan = InspectionPlan(
-            year=2026,
-            title="load",
-            status=PlanStatus.APPROVED,
-            decision=decision,
-            approved_at=datetime.now(UTC),
-        )
+        template, plan = checklist_and_plan("L", ITEMS)
         result = []
         for n in range(inspectors):
             user = create_user(f"load{n}", role=Role.INSPECTOR, password="load-pass-1")

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text
 
-from bench._common import bench_app, emit, percentile
+from bench._common import bench_app, checklist_and_plan, emit, percentile
 
 ITEMS = 40
 
@@ -34,41 +34,15 @@ def setup(app):
     from inspect_app.models import (
         Agency,
         AgencyLevel,
-        ChecklistItem,
-        ChecklistTemplate,
-        Decision,
-        DecisionKind,
         Inspection,
         InspectionMode,
-        InspectionPlan,
-        PlanStatus,
         Role,
     )
     from inspect_app.services.users import create_token, create_user
 
     with app.app_context():
         user = create_user("bench", role=Role.INSPECTOR, password="bench-pass-1")
-        template = ChecklistTemplate(name="bench", version=1)
-        for i in range(ITEMS):
-            template.items.append(
-                ChecklistItem(
-                    code=f"B.{i + 1}", group_code="B", group_title="B", text="x", position=i
-                )
-            )
-        decision = Decision(
-            number="1/QĐ",
-            signed_on=datetime(2026, 1, 5).date(),
-            year=2026,
-            issuer="x",
-            kind=DecisionKind.PLAN_APPROVAL,
-        )
-        plan = InspectionPlan(
-            year=2026,
-            title="bench",
-            status=PlanStatus.APPROVED,
-            decision=decision,
-            approved_at=datetime.now(UTC),
-        )
+        template, plan = checklist_and_plan("B", ITEMS)
         inspections = []
         for k in range(2):
             agency = Agency(code=f"B{k}", name=f"Bench {k}", level=AgencyLevel.COMMUNE)

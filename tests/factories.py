@@ -185,3 +185,28 @@ def make_inspection(app, make_agency, make_plan, make_template):
         return inspection
 
     return _make
+
+
+@pytest.fixture
+def team(make_agency, make_user, make_inspection):
+    """An in-progress inspection of an agency, with its lead and one member."""
+    agency = make_agency()
+    lead, member = make_user(Role.INSPECTOR), make_user(Role.INSPECTOR)
+    inspection = make_inspection(
+        agency=agency, lead=lead, members=[member], status=InspectionStatus.IN_PROGRESS
+    )
+    return {"inspection": inspection, "lead": lead, "member": member, "agency": agency}
+
+
+@pytest.fixture
+def people(team, make_user, make_agency):
+    """One user of each kind around `team`'s inspection, for access tables."""
+    return {
+        "lead": team["lead"],
+        "member": team["member"],
+        "admin": make_user(Role.ADMIN),
+        "outsider": make_user(Role.INSPECTOR),
+        "viewer": make_user(Role.VIEWER),
+        "agency_own": make_user(Role.AGENCY, agency=team["agency"]),
+        "agency_other": make_user(Role.AGENCY, agency=make_agency()),
+    }

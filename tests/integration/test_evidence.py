@@ -35,16 +35,6 @@ def stored_files(app) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
-@pytest.fixture
-def team(make_agency, make_user, make_inspection):
-    agency = make_agency()
-    lead, member = make_user(Role.INSPECTOR), make_user(Role.INSPECTOR)
-    inspection = make_inspection(
-        agency=agency, lead=lead, members=[member], status=InspectionStatus.IN_PROGRESS
-    )
-    return {"inspection": inspection, "lead": lead, "member": member, "agency": agency}
-
-
 def upload(client, inspection, content=PDF, name=VIETNAMESE_NAME, item="", **extra):
     """POST the multipart body from memory (the test client would spool big bodies to disk)."""
     fields = {"file": FileStorage(io.BytesIO(content), filename=name), "item": item, **extra}
@@ -242,19 +232,6 @@ UPLOADERS = {
     "agency_own": 403,
     "agency_other": 403,
 }
-
-
-@pytest.fixture
-def people(team, make_user, make_agency):
-    return {
-        "lead": team["lead"],
-        "member": team["member"],
-        "admin": make_user(Role.ADMIN),
-        "outsider": make_user(Role.INSPECTOR),
-        "viewer": make_user(Role.VIEWER),
-        "agency_own": make_user(Role.AGENCY, agency=team["agency"]),
-        "agency_other": make_user(Role.AGENCY, agency=make_agency()),
-    }
 
 
 @pytest.mark.parametrize(("who", "expected"), sorted(UPLOADERS.items()))

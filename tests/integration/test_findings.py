@@ -46,16 +46,6 @@ def answer(inspection, code, result, note=""):
     return row
 
 
-@pytest.fixture
-def team(make_agency, make_user, make_inspection):
-    agency = make_agency()
-    lead, member = make_user(Role.INSPECTOR), make_user(Role.INSPECTOR)
-    inspection = make_inspection(
-        agency=agency, lead=lead, members=[member], status=InspectionStatus.IN_PROGRESS
-    )
-    return {"inspection": inspection, "lead": lead, "member": member, "agency": agency}
-
-
 def finding_form(**overrides) -> dict:
     data = {
         "severity": "minor",
@@ -212,19 +202,6 @@ CREATORS = {
     "agency_own": 403,
     "agency_other": 403,
 }
-
-
-@pytest.fixture
-def people(team, make_user, make_agency):
-    return {
-        "lead": team["lead"],
-        "member": team["member"],
-        "admin": make_user(Role.ADMIN),
-        "outsider": make_user(Role.INSPECTOR),
-        "viewer": make_user(Role.VIEWER),
-        "agency_own": make_user(Role.AGENCY, agency=team["agency"]),
-        "agency_other": make_user(Role.AGENCY, agency=make_agency()),
-    }
 
 
 @pytest.mark.parametrize(("who", "expected"), sorted(CREATORS.items()))
