@@ -214,3 +214,27 @@ class TrainingKind(LabelledEnum):
 class ConflictResolution(LabelledEnum):
     KEEP_SERVER = "keep_server"
     TAKE_CLIENT = "take_client"
+    #: the same person sent a newer value for the item; the newer one is what counts.
+    SUPERSEDED = "superseded"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            "keep_server": _l("Giữ giá trị trên máy chủ"),
+            "take_client": _l("Lấy giá trị nhập ngoại tuyến"),
+            "superseded": _l("Được thay bằng thay đổi mới hơn của cùng người"),
+        }
+
+
+class ConflictKind(LabelledEnum):
+    #: an offline value based on an older revision than the server's, with another value.
+    CONFLICT = "conflict"
+    #: a value that arrived after the inspection was locked (concluded or cancelled).
+    LATE = "late"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            "conflict": _l("Xung đột"),
+            "late": _l("Gửi sau khi đã khóa"),
+        }

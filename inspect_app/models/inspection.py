@@ -22,6 +22,7 @@ from inspect_app.extensions import db
 from inspect_app.models.base import TimestampMixin, enum_type, utcnow
 from inspect_app.models.enums import (
     Conclusion,
+    ConflictKind,
     ConflictResolution,
     InspectionMode,
     InspectionStatus,
@@ -177,7 +178,11 @@ class AnswerHistory(db.Model):
 
 
 class AnswerConflict(db.Model):
-    """A stale offline write that disagreed with the server; kept for the lead to resolve."""
+    """An offline write the server could not simply apply; kept for the lead to resolve.
+
+    Either it was based on an older revision and carries another value (`conflict`), or it
+    arrived after the inspection was locked (`late`): nothing an inspector sent is lost.
+    """
 
     __tablename__ = "answer_conflicts"
     __table_args__ = (
@@ -195,6 +200,9 @@ class AnswerConflict(db.Model):
     )
     item_id: Mapped[int] = mapped_column(ForeignKey("checklist_items.id"))
     op_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[ConflictKind] = mapped_column(
+        enum_type(ConflictKind, "conflict_kind"), default=ConflictKind.CONFLICT
+    )
     server_result: Mapped[Result | None] = mapped_column(
         enum_type(Result, "conflict_server_result")
     )
@@ -239,7 +247,39 @@ class SyncOp(db.Model):
     status: Mapped[str] = mapped_column(String(16))
     rev: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
+    #: what a refused op carried (JSON: item, result, note, base_rev, base_op): the server
+    #: keeps the content of what it refuses, not only its hash.
+    content: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     def __repr__(self) -> str:
         return f"<SyncOp {self.op_id} {self.status}>"
+
+
+class DeviceReport(db.Model):
+    """What a team member's browser last said about its unsent changes for an inspection.
+
+    Concluding warns while a report says changes wait: they may still arrive.
+    """
+
+    __tablename__ = "device_reports"
+    __table_args__ = (
+        UniqueConstraint("inspection_id", "user_id", "device_id", name="uq_device_reports_device"),
+        CheckConstraint("pending >= 0", name="pending_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(
+        ForeignKey("inspections.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: a random id the browser keeps in its own storage (one per browser profile).
+    device_id: Mapped[str] = mapped_column(String(36))
+    #: changes kept on that device and not yet accepted by the server.
+    pending: Mapped[int] = mapped_column(Integer, default=0)
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user = relationship("User")
+
+    def __repr__(self) -> str:
+        return f"<DeviceReport insp={self.inspection_id} user={self.user_id} {self.pending}>"

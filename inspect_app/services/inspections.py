@@ -19,7 +19,9 @@ from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import (
     Answer,
+    AnswerConflict,
     Conclusion,
+    DeviceReport,
     Inspection,
     InspectionMode,
     InspectionStatus,
@@ -118,6 +120,34 @@ def unanswered_count(inspection: Inspection) -> int:
     return len(inspection.template.items) - (answered or 0)
 
 
+def open_conflicts(inspection: Inspection) -> list[AnswerConflict]:
+    """Conflicts and late answers that wait for the lead, oldest first."""
+    return list(
+        db.session.scalars(
+            select(AnswerConflict)
+            .where(
+                AnswerConflict.inspection_id == inspection.id,
+                AnswerConflict.resolved_at.is_(None),
+            )
+            .order_by(AnswerConflict.id)
+        )
+    )
+
+
+def unsent_reports(inspection: Inspection) -> list[DeviceReport]:
+    """Devices of the team that last said they still hold changes for this inspection."""
+    team = inspection.team_user_ids()
+    return [
+        report
+        for report in db.session.scalars(
+            select(DeviceReport)
+            .where(DeviceReport.inspection_id == inspection.id, DeviceReport.pending > 0)
+            .order_by(DeviceReport.reported_at)
+        )
+        if report.user_id in team or report.user.is_admin
+    ]
+
+
 def transition(
     inspection: Inspection,
     to: InspectionStatus,
@@ -129,6 +159,7 @@ def transition(
     reason: str | None = None,
     dossier_request: str | None = None,
     dossier_due: date | None = None,
+    confirm_unsent: bool = False,
     check_actor: bool = True,
 ) -> Inspection:
     """Move `inspection` to `to` on behalf of `by`, or raise TransitionError."""
@@ -145,6 +176,8 @@ def transition(
     if check_actor and not may_make(by, inspection, move):
         raise TransitionError(_("Bạn không có quyền thực hiện bước “%(step)s”.", step=move.label))
     before = audit.snapshot(inspection, AUDITED_FIELDS)
+    if to is S.CONCLUDED:
+        _check_nothing_waits(inspection, confirm_unsent)
     _apply(inspection, to, conducted_on, conclusion, summary, reason, dossier_request, dossier_due)
     inspection.status = to
     inspection.rev += 1
@@ -219,6 +252,33 @@ def _check_conclusion(inspection, conducted_on, conclusion, summary) -> None:
                 "Còn %(n)d nội dung chưa được đánh giá; hãy đánh giá tất cả (có thể chọn "
                 "“Không áp dụng”) trước khi kết luận.",
                 n=missing,
+            )
+        )
+
+
+def _check_nothing_waits(inspection: Inspection, confirm_unsent: bool) -> None:
+    """Concluding locks the answers: nothing may still wait for the lead, and changes that a
+    team member's device still holds are only left behind knowingly."""
+    conflicts = len(open_conflicts(inspection))
+    if conflicts:
+        raise TransitionError(
+            _(
+                "Còn %(n)d xung đột hoặc kết quả gửi muộn chưa xử lý; hãy xử lý trước khi kết "
+                "luận.",
+                n=conflicts,
+            )
+        )
+    reports = unsent_reports(inspection)
+    if reports and not confirm_unsent:
+        people = ", ".join(
+            _("%(name)s (%(n)d thay đổi)", name=report.user.full_name, n=report.pending)
+            for report in reports
+        )
+        raise TransitionError(
+            _(
+                "Thiết bị của %(people)s báo còn thay đổi chưa gửi lên máy chủ. Hãy đợi đồng "
+                "bộ, hoặc đánh dấu “Vẫn kết luận” nếu chấp nhận bỏ qua các thay đổi đó.",
+                people=people,
             )
         )
 

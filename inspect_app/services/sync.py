@@ -3,7 +3,11 @@
 Every op carries a client-generated op_id. The first outcome of an op_id is stored in
 SyncOp, so a replay is answered `duplicate` and never applied twice; the same op_id with
 another payload is `rejected`. Writes based on a stale rev never overwrite: they become
-an AnswerConflict for the team lead, unless they carry the value the server already has.
+an AnswerConflict for the team lead, unless they carry the value the server already has,
+or they follow (`base_op`) the very op that wrote the current value: one's own later edit
+is never a conflict with one's own earlier one, even when the answer to the earlier was
+lost. Nothing sent is lost: an op refused because the inspection is locked is kept as a
+`late` AnswerConflict for the lead, and every refused op keeps its content in SyncOp.
 """
 
 from __future__ import annotations
@@ -25,7 +29,9 @@ from inspect_app.models import (
     AnswerConflict,
     AnswerHistory,
     ChecklistItem,
+    ConflictKind,
     ConflictResolution,
+    DeviceReport,
     Inspection,
     InspectionMode,
     InspectionStatus,
@@ -60,16 +66,24 @@ class Op:
     note: str
     base_rev: int
     client_ts: datetime | None
+    #: the op of the same person that this edit follows, while that op's outcome is unknown.
+    base_op: str | None = None
+
+    def content(self) -> dict[str, Any]:
+        body = {
+            "item": self.item,
+            "result": self.result.value if self.result else None,
+            "note": self.note,
+            "base_rev": self.base_rev,
+        }
+        if self.base_op:
+            body["base_op"] = self.base_op
+        return body
 
     def payload_hash(self, inspection_id: int) -> str:
+        # base_op only when present, so that ops sent before it existed keep their hash.
         canonical = json.dumps(
-            {
-                "inspection": inspection_id,
-                "item": self.item,
-                "result": self.result.value if self.result else None,
-                "note": self.note,
-                "base_rev": self.base_rev,
-            },
+            {"inspection": inspection_id, **self.content()},
             sort_keys=True,
             ensure_ascii=False,
         )
@@ -92,16 +106,23 @@ def parse_batch(payload: Any, item_codes: set[str]) -> list[Op]:
     return [_parse_op(index, raw, item_codes) for index, raw in enumerate(raw_ops)]
 
 
+def _uuid4(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and uuid.UUID(value).version == 4
+    except ValueError:
+        return False
+
+
 def _parse_op(index: int, raw: Any, item_codes: set[str]) -> Op:
     where = f"ops[{index}]"
     if not isinstance(raw, dict):
         raise InvalidBatch(f"{where}: expected an object.")
     op_id = raw.get("op_id")
-    try:
-        if not isinstance(op_id, str) or uuid.UUID(op_id).version != 4:
-            raise ValueError
-    except ValueError:
-        raise InvalidBatch(f"{where}.op_id: expected a UUID4 string.") from None
+    if not _uuid4(op_id):
+        raise InvalidBatch(f"{where}.op_id: expected a UUID4 string.")
+    base_op = raw.get("base_op")
+    if base_op is not None and (not _uuid4(base_op) or base_op == op_id):
+        raise InvalidBatch(f"{where}.base_op: expected the UUID4 of an earlier op, or null.")
     item = raw.get("item")
     if not isinstance(item, str) or item not in item_codes:
         raise InvalidBatch(f"{where}.item: unknown checklist item {item!r}.")
@@ -127,7 +148,7 @@ def _parse_op(index: int, raw: Any, item_codes: set[str]) -> Op:
             client_ts = datetime.fromisoformat(str(client_ts).replace("Z", "+00:00"))
         except ValueError:
             raise InvalidBatch(f"{where}.client_ts: expected an ISO 8601 timestamp.") from None
-    return Op(op_id, item, result, note.replace("\r\n", "\n"), base_rev, client_ts)
+    return Op(op_id, item, result, note.replace("\r\n", "\n"), base_rev, client_ts, base_op)
 
 
 def answer_view(answer: Answer | None) -> dict | None:
@@ -154,30 +175,51 @@ def lock_inspection(inspection: Inspection) -> None:
     db.session.refresh(inspection)
 
 
+@dataclass
+class BatchContext:
+    """What one batch reads once: the template's items, current answers, seen ops, and
+    the open conflicts by (item, submitter), so that applying 500 ops stays a few queries."""
+
+    inspection: Inspection
+    user: Any
+    items: dict[str, ChecklistItem]
+    answers: dict[int, Answer]
+    seen: dict[str, SyncOp]
+    open_by_item: dict[tuple[int, int | None], list[AnswerConflict]]
+
+
 def apply_batch(inspection: Inspection, user, ops: list[Op]) -> BatchOutcome:
     """Apply validated ops in order, as one unit of work (the caller commits)."""
     lock_inspection(inspection)
-    items = {
-        item.code: item
-        for item in db.session.scalars(
-            select(ChecklistItem).where(ChecklistItem.template_id == inspection.template_id)
-        )
-    }
-    answers = {
-        answer.item_id: answer
-        for answer in db.session.scalars(
-            select(Answer).where(Answer.inspection_id == inspection.id)
-        )
-    }
-    seen = {
-        row.op_id: row
-        for row in db.session.scalars(
-            select(SyncOp).where(SyncOp.op_id.in_([op.op_id for op in ops]))
-        )
-    }
+    context = BatchContext(
+        inspection=inspection,
+        user=user,
+        items={
+            item.code: item
+            for item in db.session.scalars(
+                select(ChecklistItem).where(ChecklistItem.template_id == inspection.template_id)
+            )
+        },
+        answers={
+            answer.item_id: answer
+            for answer in db.session.scalars(
+                select(Answer).where(Answer.inspection_id == inspection.id)
+            )
+        },
+        seen={
+            row.op_id: row
+            for row in db.session.scalars(
+                select(SyncOp).where(SyncOp.op_id.in_([op.op_id for op in ops]))
+            )
+        },
+        open_by_item={},
+    )
+    for conflict in workflow.open_conflicts(inspection):
+        key = (conflict.item_id, conflict.submitted_by_id)
+        context.open_by_item.setdefault(key, []).append(conflict)
     outcome = BatchOutcome()
     for op in ops:
-        result = _apply_op(inspection, user, op, items[op.item], answers, seen)
+        result = _apply_op(context, op, context.items[op.item])
         outcome.results.append(result)
         if result["status"] == "applied":
             outcome.applied += 1
@@ -187,26 +229,32 @@ def apply_batch(inspection: Inspection, user, ops: list[Op]) -> BatchOutcome:
     return outcome
 
 
-def _apply_op(inspection, user, op: Op, item, answers: dict, seen: dict) -> dict:
+def _apply_op(context: BatchContext, op: Op, item: ChecklistItem) -> dict:
+    inspection, user = context.inspection, context.user
     digest = op.payload_hash(inspection.id)
-    previous = seen.get(op.op_id)
+    previous = context.seen.get(op.op_id)
     if previous is not None:
         if previous.payload_hash != digest or previous.inspection_id != inspection.id:
-            return _rejected(op, "op_id was already used with a different payload.")
-        current = answers.get(item.id)
-        return {
+            return _rejected(op, _("Mã thao tác (op_id) đã được dùng cho một nội dung khác."))
+        current = context.answers.get(item.id)
+        answer = {
             "op_id": op.op_id,
             "status": "duplicate",
             "rev": current.rev if current else 0,
             # what the first delivery of this op did: applied, conflict or rejected.
             "original": previous.status,
         }
+        if previous.rev is not None and previous.rev != answer["rev"]:
+            # the revision this op produced, when others have changed the answer since.
+            answer["op_rev"] = previous.rev
+        return answer
 
-    answer = answers.get(item.id)
+    answer = context.answers.get(item.id)
     if inspection.status in LOCKED:
         outcome = _rejected(op, _locked_message(inspection))
+        _keep_for_lead(context, op, item, answer, ConflictKind.LATE)
     else:
-        outcome = _write(inspection, user, op, item, answer, answers)
+        outcome = _write(context, op, item, answer)
     sync_op = SyncOp(
         op_id=op.op_id,
         payload_hash=digest,
@@ -215,9 +263,14 @@ def _apply_op(inspection, user, op: Op, item, answers: dict, seen: dict) -> dict
         status=outcome["status"],
         rev=outcome.get("rev"),
         error=outcome.get("error"),
+        content=(
+            json.dumps(op.content(), ensure_ascii=False)
+            if outcome["status"] == "rejected"
+            else None
+        ),
     )
     db.session.add(sync_op)
-    seen[op.op_id] = sync_op
+    context.seen[op.op_id] = sync_op
     return outcome
 
 
@@ -231,38 +284,82 @@ def _rejected(op: Op, message: str) -> dict:
     return {"op_id": op.op_id, "status": "rejected", "error": message}
 
 
-def _write(inspection, user, op: Op, item, answer: Answer | None, answers: dict) -> dict:
+def _write(context: BatchContext, op: Op, item: ChecklistItem, answer: Answer | None) -> dict:
     current_rev = answer.rev if answer else 0
     if op.base_rev > current_rev:
-        return _rejected(op, f"base_rev {op.base_rev} is ahead of the server's rev {current_rev}.")
-    if op.base_rev < current_rev:
+        return _rejected(
+            op,
+            _(
+                "Bản sửa dựa trên phiên bản %(base)d, mới hơn phiên bản %(rev)d trên máy chủ.",
+                base=op.base_rev,
+                rev=current_rev,
+            ),
+        )
+    if op.base_rev < current_rev and not _follows(op, answer):
         if answer.result == op.result and answer.note == op.note:
             # Someone already saved this very value: nothing to keep, nothing to bump.
+            _supersede(context, item, context.user)
             return {"op_id": op.op_id, "status": "applied", "rev": current_rev}
-        db.session.add(
-            AnswerConflict(
-                inspection_id=inspection.id,
-                item_id=item.id,
-                op_id=op.op_id,
-                server_result=answer.result,
-                server_note=answer.note,
-                server_rev=answer.rev,
-                client_result=op.result,
-                client_note=op.note,
-                client_base_rev=op.base_rev,
-                client_ts=op.client_ts,
-                submitted_by_id=user.id,
-            )
-        )
+        _keep_for_lead(context, op, item, answer, ConflictKind.CONFLICT)
         return {
             "op_id": op.op_id,
             "status": "conflict",
             "rev": current_rev,
             "server": answer_view(answer),
         }
-    answer = store_answer(inspection, item, answer, op.result, op.note, user, op_id=op.op_id)
-    answers[item.id] = answer
+    answer = store_answer(
+        context.inspection, item, answer, op.result, op.note, context.user, op_id=op.op_id
+    )
+    context.answers[item.id] = answer
+    # This person's newer value is now the server's: their open conflicts on it are moot.
+    _supersede(context, item, context.user)
     return {"op_id": op.op_id, "status": "applied", "rev": answer.rev}
+
+
+def _follows(op: Op, answer: Answer | None) -> bool:
+    """Whether the answer's current value was written by the op this edit follows."""
+    if not op.base_op or answer is None:
+        return False
+    last_op = db.session.scalar(
+        select(AnswerHistory.op_id).where(
+            AnswerHistory.answer_id == answer.id, AnswerHistory.rev == answer.rev
+        )
+    )
+    return last_op == op.base_op
+
+
+def _keep_for_lead(
+    context: BatchContext, op: Op, item: ChecklistItem, answer: Answer | None, kind: ConflictKind
+) -> None:
+    """Keep a value the server could not apply, replacing the sender's older one for the item."""
+    _supersede(context, item, context.user)
+    conflict = AnswerConflict(
+        inspection_id=context.inspection.id,
+        item_id=item.id,
+        op_id=op.op_id,
+        kind=kind,
+        server_result=answer.result if answer else None,
+        server_note=answer.note if answer else "",
+        server_rev=answer.rev if answer else 0,
+        client_result=op.result,
+        client_note=op.note,
+        client_base_rev=op.base_rev,
+        client_ts=op.client_ts,
+        submitted_by_id=context.user.id,
+    )
+    db.session.add(conflict)
+    context.open_by_item[(item.id, context.user.id)] = [conflict]
+
+
+def _supersede(context: BatchContext, item: ChecklistItem, user) -> None:
+    user_id, now = user.id, utcnow()
+    for conflict in context.open_by_item.pop((item.id, user_id), []):
+        _mark_resolved(conflict, ConflictResolution.SUPERSEDED, user_id, now)
+
+
+def _mark_resolved(conflict: AnswerConflict, resolution, user_id: int, now: datetime) -> None:
+    # The three together: the database checks that they are set together.
+    conflict.resolved_by_id, conflict.resolved_at, conflict.resolution = user_id, now, resolution
 
 
 def store_answer(
@@ -303,26 +400,61 @@ def store_answer(
     return answer
 
 
-def open_conflicts(inspection: Inspection) -> list[AnswerConflict]:
-    return list(
-        db.session.scalars(
-            select(AnswerConflict)
-            .where(
-                AnswerConflict.inspection_id == inspection.id,
-                AnswerConflict.resolved_at.is_(None),
-            )
-            .order_by(AnswerConflict.id)
-        )
+@dataclass(frozen=True)
+class ConflictRow:
+    """An open conflict beside the item's current value (what "keep" keeps)."""
+
+    conflict: AnswerConflict
+    current: Answer | None
+
+
+def conflict_rows(inspection: Inspection) -> list[ConflictRow]:
+    conflicts = workflow.open_conflicts(inspection)
+    item_ids = {conflict.item_id for conflict in conflicts}
+    query = select(Answer).where(
+        Answer.inspection_id == inspection.id, Answer.item_id.in_(item_ids)
     )
+    answers = {answer.item_id: answer for answer in db.session.scalars(query)} if item_ids else {}
+    return [ConflictRow(c, answers.get(c.item_id)) for c in conflicts]
+
+
+def conflicts_view(inspection: Inspection, user, *, everyone: bool) -> list[dict]:
+    """Open conflicts for the API: all of them for the lead, else the caller's own."""
+    return [
+        {
+            "id": conflict.id,
+            "item": conflict.item.code,
+            "kind": conflict.kind.value,
+            "op_id": conflict.op_id,
+            "submitted_by": conflict.submitted_by.username if conflict.submitted_by else None,
+            "client": {
+                "result": conflict.client_result.value if conflict.client_result else None,
+                "note": conflict.client_note,
+            },
+            "created_at": conflict.created_at.isoformat(),
+        }
+        for conflict in workflow.open_conflicts(inspection)
+        if everyone or conflict.submitted_by_id == user.id
+    ]
 
 
 def resolve_conflict(conflict: AnswerConflict, resolution: ConflictResolution, by) -> None:
-    """The lead keeps the server's value or takes the offline one; either way it is recorded."""
+    """The lead keeps the current value or takes the offline one; either way it is recorded.
+
+    Keeping is allowed on a locked inspection (a late answer is then acknowledged); taking
+    a late answer needs the inspection reopened first.
+    """
     if conflict.resolved_at is not None:
         raise DomainError(_("Xung đột này đã được xử lý."))
+    if resolution is ConflictResolution.SUPERSEDED:
+        raise DomainError(_("Cách xử lý không hợp lệ."))
     inspection = db.session.get(Inspection, conflict.inspection_id)
-    if inspection.status in LOCKED:
-        raise DomainError(_locked_message(inspection))
+    if resolution is ConflictResolution.TAKE_CLIENT and inspection.status in LOCKED:
+        raise DomainError(
+            _locked_message(inspection)
+            + " "
+            + _("Quản trị cần mở lại cuộc kiểm tra trước khi lấy giá trị này.")
+        )
     lock_inspection(inspection)
     if resolution is ConflictResolution.TAKE_CLIENT:
         answer = db.session.scalar(
@@ -341,9 +473,7 @@ def resolve_conflict(conflict: AnswerConflict, resolution: ConflictResolution, b
             op_id=conflict.op_id,
             source="resolve",
         )
-    conflict.resolution = resolution
-    conflict.resolved_by_id = by.id
-    conflict.resolved_at = utcnow()
+    _mark_resolved(conflict, resolution, by.id, utcnow())
     db.session.flush()
     audit.record(
         "resolve_conflict",
@@ -351,3 +481,36 @@ def resolve_conflict(conflict: AnswerConflict, resolution: ConflictResolution, b
         after={"resolution": resolution.value, "item_id": conflict.item_id},
         user=by,
     )
+
+
+# ---- what devices say they still hold ------------------------------------------------
+
+
+def report_device(inspection: Inspection, user, device_id: str, pending: int) -> DeviceReport:
+    """Record how many changes a team member's browser still holds for this inspection."""
+    report = db.session.scalar(
+        select(DeviceReport).where(
+            DeviceReport.inspection_id == inspection.id,
+            DeviceReport.user_id == user.id,
+            DeviceReport.device_id == device_id,
+        )
+    )
+    if report is None:
+        report = DeviceReport(inspection_id=inspection.id, user_id=user.id, device_id=device_id)
+        db.session.add(report)
+    report.pending = pending
+    report.reported_at = utcnow()
+    db.session.flush()
+    return report
+
+
+def parse_device_report(payload: Any) -> tuple[str, int] | None:
+    """The optional `device` and `pending` of a request body, validated; None when absent."""
+    if not isinstance(payload, dict) or payload.get("device") is None:
+        return None
+    device, pending = payload.get("device"), payload.get("pending")
+    if not _uuid4(device):
+        raise InvalidBatch("device: expected a UUID4 string.")
+    if isinstance(pending, bool) or not isinstance(pending, int) or not 0 <= pending <= 1_000_000:
+        raise InvalidBatch("pending: expected an integer >= 0.")
+    return device, pending

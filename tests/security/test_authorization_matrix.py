@@ -159,6 +159,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "inspections.index"): LOGIN,
     ("GET", "inspections.detail"): INSPECTION_READ,
     ("GET", "inspections.checklist"): INSPECTION_READ,
+    ("GET", "inspections.offline_data"): LOGIN,
     ("GET", "findings.index"): INSPECTION_READ,
     ("GET", "findings.detail"): INSPECTION_READ,
     ("GET", "findings.evidence_index"): INSPECTION_READ,
@@ -234,6 +235,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "api.get_inspection"): API_INSPECTION_READ,
     ("GET", "api.download_evidence"): API_INSPECTION_READ,
     ("POST", "api.post_answers"): API_TEAM_WRITE,
+    ("POST", "api.report_device"): API_TEAM_WRITE,
     ("GET", "api.get_tallies"): API_STAFF,
     ("GET", "api.list_training"): API_ADMIN_VIEWER,
 }

@@ -2,7 +2,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from inspect_app.forms import DayField, options
@@ -54,6 +54,10 @@ class ConcludeForm(FlaskForm):
     summary = TextAreaField(
         _l("Tóm tắt kết luận"),
         validators=[DataRequired(_l("Cần nhập nội dung tóm tắt kết luận.")), Length(max=10000)],
+    )
+    #: shown only while a team member's device reports unsent changes.
+    confirm_unsent = BooleanField(
+        _l("Vẫn kết luận, dù thiết bị của thành viên còn thay đổi chưa gửi")
     )
 
 

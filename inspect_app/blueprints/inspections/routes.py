@@ -64,13 +64,15 @@ def detail(inspection_id: int):
         if move.target is not InspectionStatus.CANCELLED
     ]
     forms = {move.target: _form_for(move.target, inspection, prefix=True) for move in moves}
-    conflicts = sync.open_conflicts(inspection) if is_lead(current_user, inspection) else []
+    team_view = is_team_writer(current_user, inspection)
     return render_template(
         "inspections/detail.html",
         inspection=inspection,
         moves=moves,
         forms=forms,
-        conflicts=conflicts,
+        conflicts=sync.conflict_rows(inspection) if team_view else [],
+        can_resolve=is_lead(current_user, inspection),
+        unsent=workflow.unsent_reports(inspection) if team_view else [],
         conflict_form=ConflictForm(),
         record_form=RecordDetailsForm(obj=inspection),
         reopen_form=ReasonForm(),
