@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -62,6 +63,8 @@ def from_environment() -> dict:
         "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024 + 64 * 1024,
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD") or "inspect-demo",
         "PROXY_FIX": os.environ.get("PROXY_FIX", "").strip() in ("1", "true", "yes"),
+        #: how long "Ghi nhớ đăng nhập" keeps a field device logged in.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=_int_env("REMEMBER_DAYS", 30)),
     }
 
 

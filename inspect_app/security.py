@@ -42,8 +42,26 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
 
 
+def secure_remember_cookie(response: Response) -> Response:
+    """Flask-Login's remember cookie is Secure only by a fixed setting; over HTTPS, always."""
+    if not request.is_secure:
+        return response
+    cookies = response.headers.getlist("Set-Cookie")
+    if not any(c.startswith("remember_token=") and "; Secure" not in c for c in cookies):
+        return response
+    response.headers.remove("Set-Cookie")
+    for cookie in cookies:
+        if cookie.startswith("remember_token=") and "; Secure" not in cookie:
+            cookie += "; Secure"
+        response.headers.add("Set-Cookie", cookie)
+    return response
+
+
 def configure(app: Flask) -> None:
     app.session_interface = HttpsAwareSessionInterface()
     if app.config.get("PROXY_FIX"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     app.after_request(set_security_headers)
+    # After-request hooks run last-registered first: put this one at the front so that it
+    # runs after Flask-Login has set its cookie.
+    app.after_request_funcs.setdefault(None, []).insert(0, secure_remember_cookie)

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from inspect_app.services import throttle
@@ -10,6 +10,8 @@ from inspect_app.services.users import MIN_PASSWORD_LENGTH, authenticate
 class LoginForm(FlaskForm):
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(), Length(max=256)])
+    #: a field laptop stays logged in across browser restarts, so unsent answers sync.
+    remember = BooleanField(_l("Ghi nhớ đăng nhập trên máy này"))
     next = HiddenField()
     submit = SubmitField(_l("Đăng nhập"))
 

@@ -41,7 +41,7 @@ def login():
             form.user.last_login_at = utcnow()
         db.session.commit()  # the attempt is kept either way: the throttle counts failures
         if valid:
-            login_user(form.user)
+            login_user(form.user, remember=bool(form.remember.data))
             return redirect(safe_next(form.next.data) or url_for("main.index"))
     clear_offline = session.pop(CLEAR_OFFLINE_PAGES, False)
     return render_template("auth/login.html", form=form, clear_offline=clear_offline)
