@@ -26,6 +26,7 @@ NAV_ENTRIES = (
     NavEntry("decisions.index", _l("Quyết định"), (Role.ADMIN, Role.VIEWER)),
     NavEntry("plans.index", _l("Kế hoạch kiểm tra"), STAFF),
     NavEntry("inspections.index", _l("Cuộc kiểm tra"), STAFF),
+    NavEntry("inspections.offline_data", _l("Dữ liệu ngoại tuyến"), (Role.INSPECTOR,)),
     NavEntry("portal.index", _l("Cơ quan của tôi"), (Role.AGENCY,)),
     NavEntry("conformity.admin_index", _l("Công bố HTQLCL"), (Role.ADMIN, Role.VIEWER)),
     NavEntry("training.index", _l("Đào tạo"), (Role.ADMIN, Role.VIEWER)),
@@ -40,6 +41,7 @@ PUBLIC_ENTRIES = (NavEntry("conformity.public_register", _l("Danh sách công b�
 def nav_items(user) -> list[dict]:
     """Entries the user's role may open, with the current one marked active."""
     entries = NAV_ENTRIES if user.is_authenticated else PUBLIC_ENTRIES
+    exact = any(entry.endpoint == request.endpoint for entry in entries)
     items = []
     for entry in entries:
         if entry.endpoint not in current_app.view_functions:
@@ -52,7 +54,7 @@ def nav_items(user) -> list[dict]:
                 "url": url_for(entry.endpoint),
                 "label": entry.label,
                 "active": request.endpoint == entry.endpoint
-                or (blueprint not in ("main",) and request.blueprint == blueprint),
+                or (not exact and blueprint not in ("main",) and request.blueprint == blueprint),
             }
         )
     return items

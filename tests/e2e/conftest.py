@@ -50,7 +50,7 @@ def chromium_path() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright_driver():
     path = chromium_path()
     if path is None:
         message = "Chromium not found (set CHROMIUM_PATH or install Debian's chromium)"
@@ -60,29 +60,64 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=path, headless=True, args=CHROMIUM_FLAGS
-        )
-        yield instance
-        instance.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver):
+    instance = playwright_driver.chromium.launch(
+        executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS
+    )
+    yield instance
+    instance.close()
+
+
+def _buffered(app):
+    """Each response read whole and closed before it is sent. Werkzeug's server skips
+    `close()` when the browser drops a connection while it drains the request (the page
+    navigated away, a route aborted), which leaves a static file open; with warnings as
+    errors that would fail whichever test runs next."""
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
 
 
 class LiveServer:
-    """The app served by werkzeug in a thread, on a free port of 127.0.0.1."""
+    """The app served by werkzeug in a thread, on a free port of 127.0.0.1.
+
+    `stop()` takes the server down as a crash would (connections refused) and `start()`
+    brings it back on the same port, so that the browser's pages and service worker stay.
+    """
 
     def __init__(self, app):
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.wsgi = _buffered(app)
+        self.server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
+        self.port = self.server.server_port
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = None
 
     def start(self) -> LiveServer:
+        if self.server is None:
+            self.server = make_server("127.0.0.1", self.port, self.wsgi, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         return self
 
     def stop(self) -> None:
+        if self.server is None:
+            return
         self.server.shutdown()
+        self.server.server_close()
         self.thread.join(timeout=5)
+        self.server = None
 
 
 @pytest.fixture
@@ -109,10 +144,67 @@ def page(browser, live_server):
 
 
 @pytest.fixture
+def new_page(browser, live_server):
+    """Pages in further browser contexts: another person on another laptop."""
+    contexts = []
+
+    def _new_page():
+        context = browser.new_context(base_url=live_server.url, locale="vi-VN")
+        contexts.append(context)
+        opened = context.new_page()
+        opened.set_default_timeout(10_000)
+        return opened
+
+    yield _new_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def profile(playwright_driver, live_server, tmp_path):
+    """A persistent Chromium profile (a real user data folder), reopened like a laptop's
+    browser after a restart: `profile.open()` starts it, `profile.close()` quits it."""
+
+    class Profile:
+        def __init__(self):
+            self.path = tmp_path / "profile"
+            self.context = None
+
+        def open(self):
+            self.context = playwright_driver.chromium.launch_persistent_context(
+                str(self.path),
+                executable_path=chromium_path(),
+                headless=True,
+                args=CHROMIUM_FLAGS,
+                base_url=live_server.url,
+                locale="vi-VN",
+            )
+            self.context.set_default_timeout(10_000)
+            pages = self.context.pages
+            return pages[0] if pages else self.context.new_page()
+
+        def close(self):
+            if self.context is not None:
+                self.context.close()
+                self.context = None
+
+    instance = Profile()
+    yield instance
+    instance.close()
+
+
+@pytest.fixture
 def planned_inspection(live_server):
-    """A planned on-site inspection led by `inspector`, with the default checklist."""
+    """A planned on-site inspection led by `inspector`, with the default checklist; its
+    team member is `inspector2`, and `viewer` reads everything."""
     with live_server.app.app_context():
-        inspector = create_user("inspector", role=Role.INSPECTOR, password=PASSWORD)
+        inspector = create_user(
+            "inspector", role=Role.INSPECTOR, password=PASSWORD, full_name="Nguyễn Văn Trưởng"
+        )
+        member = create_user(
+            "inspector2", role=Role.INSPECTOR, password=PASSWORD, full_name="Trần Thị Thành"
+        )
+        create_user("viewer", role=Role.VIEWER, password=PASSWORD, full_name="Lãnh đạo Sở")
         agency = Agency(code="XA-21211", name="UBND xã Tịnh Khê", level=AgencyLevel.COMMUNE)
         year = date.today().year
         decision = Decision(
@@ -134,6 +226,7 @@ def planned_inspection(live_server):
             agency=agency,
             mode=InspectionMode.ON_SITE,
             lead=inspector,
+            members=[member],
             template=build_default_template(),
         )
         db.session.add(inspection)

@@ -14,7 +14,7 @@ from inspect_app.models import (
     InspectionStatus,
     SyncOp,
 )
-from tests.e2e.helpers import fieldset, log_in
+from tests.e2e.helpers import fieldset, log_in, wait_for_outbox
 
 NOTES = {
     "A.1": "Phạm vi áp dụng đủ 45 TTHC",
@@ -22,6 +22,7 @@ NOTES = {
     "4.1": "Đã xác định bối cảnh",
 }
 CHOICES = {"A.1": "Phù hợp", "A.2": "Không phù hợp", "4.1": "Khuyến nghị"}
+VALUES = {"A.1": "conform", "A.2": "nonconform", "4.1": "observation"}
 
 
 def test_offline_answers_survive_reload_and_sync_once(live_server, page, planned_inspection):
@@ -41,6 +42,9 @@ def test_offline_answers_survive_reload_and_sync_once(live_server, page, planned
         item.get_by_label(choice, exact=True).check()
         item.get_by_label("Ghi chú").fill(NOTES[code])
         item.get_by_label("Ghi chú").blur()
+    # The real condition: every value and note is in IndexedDB (the count alone is reached
+    # before the notes' writes land).
+    wait_for_outbox(page, {code: (VALUES[code], NOTES[code]) for code in CHOICES})
     expect(page.locator("#sync-status")).to_contain_text("3 thay đổi đang chờ gửi")
 
     page.reload()

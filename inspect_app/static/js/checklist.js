@@ -1,143 +1,278 @@
-// The checklist page, offline-first (DESIGN §6, contract 5.7).
+// The checklist page, offline-first (docs/CONTRACTS.md, "Offline-first checklist" and 5.7).
 //
-// Every change goes to IndexedDB first (answer + outbox entry, one transaction); a
-// single-flight sync (Web Locks across tabs) sends the outbox and removes an entry only
-// when a 200 response names its op_id. Auth or CSRF failures pause the sync; nothing is
-// ever dropped.
+// Every change goes to IndexedDB first (one outbox entry of this user, one transaction);
+// offline-sync.js sends the outbox. Nothing is shown as kept that was not written, nothing
+// the server refused is dropped: it stays on the device with its value and the reason.
+import { confirmDialog } from "./confirm.js";
+import { Pause, syncOwn, withSyncLock } from "./offline-sync.js";
 import {
-  allPending,
-  answersFor,
+  LEGACY_OWNER,
+  checkStorage,
+  discardEntry,
+  entriesOf,
   openStore,
-  pendingCount,
+  otherOwners,
   recordChange,
-  release,
-  rememberServerAnswers,
-  settle,
-  takeBatch,
+  rememberDownload,
+  rememberServer,
+  retryEntry,
+  snapshotsFor,
+  summary,
 } from "./offline-store.js";
 
 const root = document.getElementById("checklist");
 const inspectionId = Number(root.dataset.inspectionId);
 const canEdit = root.dataset.canEdit === "true";
+const owner = root.dataset.user;
 const statusEl = document.getElementById("sync-status");
 const alertEl = document.getElementById("sync-alert");
 const alertText = document.getElementById("sync-alert-text");
 const loginLink = document.getElementById("sync-login");
 const SYNC_INTERVAL_MS = 20000;
-const NOTE_DELAY_MS = 700;
-const MAX_BATCH = 200;
+const NOTE_DELAY_MS = 300;
 const channel = "BroadcastChannel" in window ? new BroadcastChannel("inspect-app") : null;
 const lang = document.documentElement.lang === "en" ? "en" : "vi";
+const LABELS = JSON.parse(root.dataset.resultLabels || "{}");
 
 const TEXT = {
   vi: {
     synced: "Đã đồng bộ tất cả thay đổi.",
+    sent: "Đã gửi tất cả thay đổi lên máy chủ.",
     pending: (n) => `${n} thay đổi đang chờ gửi.`,
     syncing: (n) => `Đang đồng bộ… ${n} thay đổi đang chờ gửi.`,
     offline: (n) => `Đang ngoại tuyến: ${n} thay đổi đang chờ gửi, được lưu trên máy này.`,
     paused: (n) => `Tạm dừng đồng bộ: cần đăng nhập lại. ${n} thay đổi đang chờ gửi, không bị mất.`,
-    loginNeeded: "Phiên đăng nhập đã hết hạn hoặc không còn hiệu lực. Các thay đổi vẫn được giữ trên máy này; hãy đăng nhập lại rồi bấm “Đồng bộ ngay”.",
-    forbidden: "Máy chủ từ chối ghi kết quả cho cuộc kiểm tra này. Các thay đổi vẫn được giữ trên máy này.",
-    invalid: "Máy chủ không chấp nhận dữ liệu gửi lên. Các thay đổi vẫn được giữ; hãy tải về tệp JSON và báo cho quản trị.",
-    storageFailed: "Không lưu được vào bộ nhớ của trình duyệt. Thay đổi này chưa được ghi lại.",
-    conflict: "Khác với kết quả đã lưu trên máy chủ; trưởng đoàn sẽ xử lý xung đột.",
-    rejected: "Không được ghi: ",
+    refused: (n) => `${n} thay đổi không được máy chủ nhận, vẫn giữ trên máy này (xem các mục đánh dấu đỏ).`,
+    waitingLead: (n) => `${n} mục đang chờ trưởng đoàn xử lý xung đột.`,
+    unsaved: (n) => `${n} thay đổi CHƯA LƯU được vào bộ nhớ trình duyệt.`,
+    others: (n, names) => `Trên máy này còn ${n} thay đổi của người dùng khác (${names}); chỉ người đó đăng nhập mới gửi được.`,
+    unknownOwner: "chưa rõ người nhập",
+    readOnly: (why) => `Trình duyệt này không lưu được dữ liệu (${why}), nên phiếu chỉ để xem: kết quả nhập sẽ không được giữ khi mất mạng hay tải lại trang. Hãy giải phóng bộ nhớ hoặc tắt chế độ ẩn danh rồi tải lại trang.`,
+    storageFailed: "Không lưu được vào bộ nhớ của trình duyệt (có thể đã đầy). Thay đổi đánh dấu đỏ CHƯA được ghi lại; đừng tải lại trang.",
+    notSaved: "Chưa lưu được trên máy này",
+    conflict: (server) => `Khác với giá trị trên máy chủ${server}; đang chờ trưởng đoàn xử lý. Giá trị hiển thị là của bạn.`,
+    late: "Gửi sau khi cuộc kiểm tra đã khóa; trưởng đoàn đã nhận được và sẽ xem xét.",
+    serverValue: (value, who) => ` (${value}${who ? `, ${who}` : ""})`,
     unsynced: "Chưa gửi",
-    answered: "Đã lưu",
+    refusedItem: (value, reason) => `Không được ghi: ${reason} Giá trị của bạn: ${value}.`,
+    retry: "Gửi lại",
+    discard: "Bỏ thay đổi này",
+    discardConfirm: "Bỏ hẳn thay đổi này? Nó sẽ bị xóa khỏi máy này.",
+    empty: "(không chọn)",
+    unload: "Có thay đổi chưa lưu được vào bộ nhớ trình duyệt. Rời trang sẽ mất chúng.",
   },
   en: {
     synced: "All changes synced.",
+    sent: "All changes sent to the server.",
     pending: (n) => `${n} changes waiting to be sent.`,
     syncing: (n) => `Syncing… ${n} changes waiting to be sent.`,
     offline: (n) => `Offline: ${n} changes waiting, kept on this device.`,
     paused: (n) => `Sync paused: please log in again. ${n} changes waiting, none lost.`,
-    loginNeeded: "Your session has expired. Changes are kept on this device; log in again, then press “Sync now”.",
-    forbidden: "The server refused answers for this inspection. Changes are kept on this device.",
-    invalid: "The server did not accept the data. Changes are kept; download the JSON file and tell an administrator.",
-    storageFailed: "Could not save to the browser's storage. This change was not recorded.",
-    conflict: "Differs from the value saved on the server; the team lead will resolve it.",
-    rejected: "Not saved: ",
+    refused: (n) => `${n} changes were not accepted by the server; they are kept on this device (see the items marked red).`,
+    waitingLead: (n) => `${n} items wait for the team lead to resolve a conflict.`,
+    unsaved: (n) => `${n} changes could NOT be saved in the browser's storage.`,
+    others: (n, names) => `This device also holds ${n} changes of other users (${names}); only they can send them.`,
+    unknownOwner: "unknown user",
+    readOnly: (why) => `This browser cannot keep data (${why}), so the checklist is read-only: answers would be lost offline or on reload. Free some space or leave private mode, then reload.`,
+    storageFailed: "Could not save to the browser's storage (it may be full). Changes marked red were NOT recorded; do not reload the page.",
+    notSaved: "Not saved on this device",
+    conflict: (server) => `Differs from the server's value${server}; waiting for the team lead. The value shown is yours.`,
+    late: "Sent after the inspection was locked; the team lead has it and will decide.",
+    serverValue: (value, who) => ` (${value}${who ? `, ${who}` : ""})`,
     unsynced: "Not sent yet",
-    answered: "Saved",
+    refusedItem: (value, reason) => `Not saved: ${reason} Your value: ${value}.`,
+    retry: "Send again",
+    discard: "Discard this change",
+    discardConfirm: "Discard this change for good? It is deleted from this device.",
+    empty: "(none)",
+    unload: "Some changes could not be saved in the browser's storage. Leaving loses them.",
   },
 }[lang];
 
-let db;
+let db = null;
+let readOnly = !canEdit;
+let storageBroken = false;
 let paused = false;
 let syncing = false;
-const fieldsets = new Map(
-  Array.from(root.querySelectorAll("fieldset.checklist-item"), (fs) => [fs.dataset.code, fs]),
-);
+let snapshots = new Map();
+let ownEntries = new Map();
+const unsaved = new Set();
+const fieldsets = new Map(Array.from(root.querySelectorAll("fieldset.checklist-item"), (fs) => [fs.dataset.code, fs]));
+const htmlValues = new Map(Array.from(fieldsets, ([code, fs]) => [code, { ...currentValue(fs), rev: Number(fs.dataset.rev || 0) }]));
 
 function currentValue(fieldset) {
   const checked = fieldset.querySelector("input[type=radio]:checked");
-  return {
-    result: checked ? checked.value : null,
-    note: fieldset.querySelector("textarea.note").value,
-  };
+  return { result: checked ? checked.value : null, note: fieldset.querySelector("textarea.note").value };
 }
 
-function show(fieldset, answer) {
+function describe(value) {
+  const label = value.result ? LABELS[value.result] || value.result : TEXT.empty;
+  return value.note ? `${label} — «${value.note}»` : label;
+}
+
+// ---- showing an item ----------------------------------------------------------------
+
+function setInputs(fieldset, value) {
   fieldset.querySelectorAll("input[type=radio]").forEach((radio) => {
-    radio.checked = radio.value === answer.result;
+    radio.checked = radio.value === value.result;
   });
   const note = fieldset.querySelector("textarea.note");
-  if (document.activeElement !== note) note.value = answer.note || "";
-  fieldset.dataset.result = answer.result || "";
-  fieldset.dataset.rev = String(answer.rev ?? fieldset.dataset.rev);
-  markState(fieldset, answer);
+  if (document.activeElement !== note) note.value = value.note || "";
+  fieldset.dataset.result = value.result || "";
+  fieldset.dataset.recorded = JSON.stringify({ result: value.result || null, note: value.note || "" });
 }
 
-function markState(fieldset, answer) {
-  const state = fieldset.querySelector(".item-state");
-  fieldset.classList.toggle("is-dirty", Boolean(answer && answer.dirty));
-  fieldset.classList.toggle("has-conflict", Boolean(answer && answer.conflict));
-  if (answer && answer.error) {
-    state.textContent = TEXT.rejected + answer.error;
-    state.className = "item-state text-danger";
-  } else if (answer && answer.conflict) {
-    state.textContent = TEXT.conflict;
-    state.className = "item-state text-danger";
-  } else if (answer && answer.dirty) {
-    state.textContent = TEXT.unsynced;
-    state.className = "item-state text-warning-emphasis";
-  } else {
-    state.textContent = "";
-    state.className = "item-state text-muted";
+function render(code) {
+  const fieldset = fieldsets.get(code);
+  if (!fieldset) return;
+  const entries = ownEntries.get(code) || [];
+  const pending = entries.filter((op) => op.state === "pending");
+  const refused = entries.filter((op) => op.state !== "pending");
+  const latest = pending[pending.length - 1];
+  const snap = snapshots.get(code);
+  const html = htmlValues.get(code);
+  let stateText = "";
+  let stateClass = "text-muted";
+  if (unsaved.has(code)) {
+    stateText = TEXT.notSaved;
+    stateClass = "text-danger fw-semibold";
+  } else if (latest) {
+    setInputs(fieldset, latest);
+    stateText = TEXT.unsynced;
+    stateClass = "text-warning-emphasis";
+  } else if (snap && snap.mine) {
+    setInputs(fieldset, snap.mine);
+    const server = snap.mine.server || snap;
+    const who = snap.mine.server ? snap.mine.server.updated_by : snap.updatedBy;
+    stateText = snap.mine.kind === "late" ? TEXT.late : TEXT.conflict(TEXT.serverValue(describe(server), who));
+    stateClass = "text-danger";
+  } else if (snap && snap.rev >= html.rev) {
+    setInputs(fieldset, snap);
+    fieldset.dataset.rev = String(snap.rev);
+  } else if (!snap) {
+    setInputs(fieldset, html);
   }
+  fieldset.classList.toggle("is-dirty", Boolean(latest) || unsaved.has(code));
+  fieldset.classList.toggle("has-conflict", Boolean(snap && snap.mine) || refused.length > 0 || unsaved.has(code));
+  const state = fieldset.querySelector(".item-state");
+  state.textContent = stateText;
+  state.className = `item-state ${stateClass}`;
+  renderRefused(fieldset, code, refused);
   updateFindingLink(fieldset);
+}
+
+// Refused entries sit after the fieldset, so their buttons work on a locked checklist too.
+function renderRefused(fieldset, code, refused) {
+  let box = fieldset.nextElementSibling;
+  if (!box || !box.classList.contains("item-refused")) {
+    if (!refused.length) return;
+    box = document.createElement("div");
+    box.className = "item-refused alert alert-danger py-1 px-2 small";
+    fieldset.after(box);
+  }
+  box.replaceChildren();
+  box.hidden = !refused.length;
+  for (const op of refused) {
+    const line = document.createElement("div");
+    line.className = "d-flex flex-wrap gap-2 align-items-center";
+    const text = document.createElement("span");
+    text.textContent = `${code}: ${TEXT.refusedItem(describe(op), op.error || "")}`;
+    line.append(text);
+    if (canEdit && !storageBroken) line.append(button(TEXT.retry, "btn-outline-primary", () => retry(op)));
+    if (!storageBroken) line.append(button(TEXT.discard, "btn-outline-danger", () => discard(op)));
+    box.append(line);
+  }
+}
+
+function button(label, style, action) {
+  const element = document.createElement("button");
+  element.type = "button";
+  element.className = `btn btn-sm ${style} py-0`;
+  element.textContent = label;
+  element.addEventListener("click", action);
+  return element;
 }
 
 function updateFindingLink(fieldset) {
   const link = fieldset.querySelector("a.create-finding");
   const base = root.dataset.findingUrl;
   const result = fieldset.dataset.result;
-  const show = Boolean(base) && canEdit && (result === "nonconform" || result === "observation");
-  link.hidden = !show;
-  if (show) link.href = `${base}?item=${encodeURIComponent(fieldset.dataset.code)}`;
+  const visible = Boolean(base) && canEdit && (result === "nonconform" || result === "observation");
+  link.hidden = !visible;
+  if (visible) link.href = `${base}?item=${encodeURIComponent(fieldset.dataset.code)}`;
 }
 
+let answeredCount = 0;
 function updateProgress() {
-  let answered = 0;
   const onlyUnanswered = document.getElementById("only-unanswered").checked;
+  answeredCount = 0;
   fieldsets.forEach((fieldset) => {
-    const done = Boolean(fieldset.dataset.result);
-    if (done) answered += 1;
-    fieldset.hidden = onlyUnanswered && done && !fieldset.contains(document.activeElement);
+    const answered = Boolean(fieldset.dataset.result);
+    if (answered) answeredCount += 1;
+    const hide = onlyUnanswered && answered && !fieldset.contains(document.activeElement);
+    if (fieldset.hidden !== hide) fieldset.hidden = hide;
   });
-  document.getElementById("answered-count").textContent = String(answered);
+  document.getElementById("answered-count").textContent = String(answeredCount);
 }
 
-async function updateStatus(state) {
-  const count = db ? await pendingCount(db) : 0;
-  let text;
-  if (paused) text = TEXT.paused(count);
-  else if (!navigator.onLine) text = TEXT.offline(count);
-  else if (state === "syncing") text = TEXT.syncing(count);
-  else text = count ? TEXT.pending(count) : TEXT.synced;
-  statusEl.textContent = text;
-  statusEl.dataset.pending = String(count);
-  statusEl.dataset.state = paused ? "paused" : !navigator.onLine ? "offline" : state || (count ? "pending" : "synced");
+// Read this user's entries and the server snapshots for this inspection, then show them.
+async function refreshLocal(codes) {
+  if (!db) return;
+  const [snaps, entries] = await Promise.all([snapshotsFor(db, owner, inspectionId), entriesOf(db, owner, inspectionId)]);
+  snapshots = snaps;
+  ownEntries = new Map();
+  for (const op of entries) {
+    if (!ownEntries.has(op.item)) ownEntries.set(op.item, []);
+    ownEntries.get(op.item).push(op);
+  }
+  (codes || [...fieldsets.keys()]).forEach(render);
+  updateProgress();
+}
+
+// ---- the status line ------------------------------------------------------------------
+
+let statusTimer = null;
+function updateStatus(state) {
+  clearTimeout(statusTimer);
+  statusTimer = setTimeout(() => writeStatus(state), state ? 0 : 60);
+}
+
+async function writeStatus(state) {
+  if (storageBroken) return;
+  const counts = db ? await summary(db, owner) : { pending: 0, refused: 0, others: 0 };
+  // This inspection's entries count once per item (an edit made while an earlier one was in
+  // doubt is one change for the user); other inspections' entries as they are.
+  let here = 0;
+  let items = 0;
+  ownEntries.forEach((entries) => {
+    const waiting = entries.filter((op) => op.state === "pending").length;
+    here += waiting;
+    if (waiting) items += 1;
+  });
+  counts.pending = Math.max(0, counts.pending - here) + items;
+  const waiting = [...snapshots.values()].filter((snap) => snap.mine).length;
+  const parts = [];
+  if (paused) parts.push(TEXT.paused(counts.pending));
+  else if (!navigator.onLine) parts.push(TEXT.offline(counts.pending));
+  else if (state === "syncing" || syncing) parts.push(TEXT.syncing(counts.pending));
+  else if (counts.pending) parts.push(TEXT.pending(counts.pending));
+  else if (!counts.refused && !waiting && !unsaved.size) parts.push(TEXT.synced);
+  else parts.push(TEXT.sent);
+  if (counts.refused) parts.push(TEXT.refused(counts.refused));
+  if (waiting) parts.push(TEXT.waitingLead(waiting));
+  if (unsaved.size) parts.push(TEXT.unsaved(unsaved.size));
+  if (counts.others) {
+    const names = [...(await otherOwners(db, owner)).keys()].map((name) => (name === LEGACY_OWNER ? TEXT.unknownOwner : name));
+    parts.push(TEXT.others(counts.others, names.join(", ")));
+  }
+  statusEl.textContent = parts.join(" ");
+  statusEl.dataset.pending = String(counts.pending);
+  statusEl.dataset.refused = String(counts.refused);
+  let label = counts.pending ? "pending" : counts.refused || waiting || unsaved.size ? "attention" : "synced";
+  if (paused) label = "paused";
+  else if (!navigator.onLine) label = "offline";
+  else if (syncing) label = "syncing";
+  statusEl.dataset.state = label;
 }
 
 function showAlert(message, needsLogin) {
@@ -150,38 +285,68 @@ function hideAlert() {
   alertEl.hidden = true;
 }
 
-// ---- recording changes -------------------------------------------------------------
+function announce() {
+  if (channel) channel.postMessage({ type: "changed", inspectionId, owner });
+}
+
+// ---- recording changes ------------------------------------------------------------------
 
 async function record(fieldset) {
+  const code = fieldset.dataset.code;
   const value = currentValue(fieldset);
   const last = fieldset.dataset.recorded ? JSON.parse(fieldset.dataset.recorded) : null;
-  if (last && last.result === value.result && last.note === value.note) return;
+  if (!unsaved.has(code) && last && last.result === value.result && last.note === value.note) return;
+  fieldset.dataset.result = value.result || "";
+  performance.mark("inspect:record:start");
+  let kept;
   try {
-    await recordChange(db, {
+    kept = await recordChange(db, {
+      owner,
       inspectionId,
-      code: fieldset.dataset.code,
+      code,
       result: value.result,
       note: value.note,
       knownRev: Number(fieldset.dataset.rev || 0),
     });
   } catch (error) {
-    console.error(error);
+    console.error("could not keep the change", error);
+    unsaved.add(code);
+    render(code);
     showAlert(TEXT.storageFailed, false);
+    updateStatus();
     return;
   }
+  performance.measure("inspect:record", "inspect:record:start");
+  unsaved.delete(code);
+  if (!unsaved.size && alertText.textContent === TEXT.storageFailed) hideAlert();
   fieldset.dataset.recorded = JSON.stringify(value);
-  fieldset.dataset.result = value.result || "";
-  markState(fieldset, { dirty: true });
-  updateProgress();
-  if (channel) channel.postMessage({ type: "changed", inspectionId, code: fieldset.dataset.code });
-  await updateStatus();
+  const replaced = new Set(kept.replaced);
+  const entries = (ownEntries.get(code) || []).filter((other) => !replaced.has(other.op_id));
+  entries.push(kept.op);
+  ownEntries.set(code, entries);
+  render(code);
+  if (fieldset.dataset.result !== (last ? last.result || "" : "")) updateProgress();
+  announce();
+  updateStatus();
   scheduleSync(800);
+}
+
+// Notes are kept a moment after typing stops, and at once when the page is hidden or left.
+const noteTimers = new Map();
+function flushNote(fieldset) {
+  clearTimeout(noteTimers.get(fieldset));
+  noteTimers.delete(fieldset);
+  return record(fieldset);
+}
+
+function flushNotes() {
+  [...noteTimers.keys()].forEach(flushNote);
 }
 
 function bindInputs() {
   fieldsets.forEach((fieldset) => {
     fieldset.dataset.recorded = JSON.stringify(currentValue(fieldset));
-    if (!canEdit) return;
+    if (readOnly) return;
     fieldset.querySelectorAll("input[type=radio]").forEach((radio) => {
       radio.addEventListener("change", () => record(fieldset));
     });
@@ -192,60 +357,46 @@ function bindInputs() {
       record(fieldset);
     });
     const note = fieldset.querySelector("textarea.note");
-    let timer = null;
     note.addEventListener("input", () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => record(fieldset), NOTE_DELAY_MS);
+      clearTimeout(noteTimers.get(fieldset));
+      noteTimers.set(fieldset, setTimeout(() => flushNote(fieldset), NOTE_DELAY_MS));
     });
-    note.addEventListener("change", () => {
-      clearTimeout(timer);
-      record(fieldset);
-    });
+    note.addEventListener("change", () => flushNote(fieldset));
   });
   document.getElementById("only-unanswered").addEventListener("change", updateProgress);
 }
 
-// ---- showing what is stored locally -----------------------------------------------
-
-async function applyLocalAnswers() {
-  const local = await answersFor(db, inspectionId);
-  fieldsets.forEach((fieldset, code) => {
-    const stored = local.get(code);
-    const htmlRev = Number(fieldset.dataset.rev || 0);
-    if (stored && (stored.dirty || stored.rev > htmlRev || stored.conflict || stored.error)) {
-      show(fieldset, stored);
-      fieldset.dataset.recorded = JSON.stringify(currentValue(fieldset));
-    }
+function setReadOnly(reason) {
+  readOnly = true;
+  fieldsets.forEach((fieldset) => {
+    fieldset.disabled = true;
   });
-  updateProgress();
+  if (reason) {
+    storageBroken = true;
+    statusEl.textContent = TEXT.readOnly(reason);
+    statusEl.dataset.state = "read-only";
+    showAlert(TEXT.readOnly(reason), false);
+  }
 }
 
-async function refreshFromServer() {
-  const response = await fetch(root.dataset.detailUrl, {
-    credentials: "same-origin",
-    headers: { Accept: "application/json" },
-  });
-  if (!response.ok) return;
-  const body = await response.json();
-  const items = body.items.map((item) => ({
-    code: item.code,
-    result: item.answer ? item.answer.result : null,
-    note: item.answer ? item.answer.note : "",
-    rev: item.answer ? item.answer.rev : 0,
-  }));
-  await rememberServerAnswers(db, inspectionId, items);
-  const local = await answersFor(db, inspectionId);
-  fieldsets.forEach((fieldset, code) => {
-    const stored = local.get(code);
-    if (stored && !stored.dirty) {
-      show(fieldset, stored);
-      fieldset.dataset.recorded = JSON.stringify(currentValue(fieldset));
-    }
-  });
-  updateProgress();
+async function retry(op) {
+  await retryEntry(db, owner, op.op_id);
+  await refreshLocal([op.item]);
+  announce();
+  updateStatus();
+  scheduleSync(100);
 }
 
-// ---- sync ---------------------------------------------------------------------------
+async function discard(op) {
+  if (!(await confirmDialog(TEXT.discardConfirm, TEXT.discard))) return;
+  await discardEntry(db, owner, op.op_id);
+  await refreshLocal([op.item]);
+  announce();
+  updateStatus();
+  scheduleSync(100);
+}
+
+// ---- sync ---------------------------------------------------------------------------------
 
 let syncTimer = null;
 function scheduleSync(delay) {
@@ -253,122 +404,71 @@ function scheduleSync(delay) {
   syncTimer = setTimeout(() => syncNow(), delay);
 }
 
-async function withSyncLock(task) {
-  if (navigator.locks) {
-    return navigator.locks.request("inspect-app-sync", { ifAvailable: true }, async (lock) => {
-      if (lock) await task();
-    });
-  }
-  if (syncing) return undefined;
-  syncing = true;
-  try {
-    return await task();
-  } finally {
-    syncing = false;
-  }
-}
-
-class Pause extends Error {}
-
-async function freshCsrfToken() {
-  const response = await fetch(root.dataset.csrfUrl, {
-    credentials: "same-origin",
-    headers: { Accept: "application/json" },
-  });
-  if (response.status === 401 || response.status === 403) throw new Pause(TEXT.loginNeeded);
-  if (!response.ok) throw new Error(`csrf ${response.status}`);
-  return (await response.json()).csrf_token;
-}
-
-async function sendBatch(id, ops) {
-  const token = await freshCsrfToken();
-  const response = await fetch(`/api/v1/inspections/${id}/answers`, {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token },
-    body: JSON.stringify({
-      ops: ops.map(({ op_id, item, result, note, base_rev, client_ts }) => ({
-        op_id,
-        item,
-        result,
-        note,
-        base_rev,
-        client_ts,
-      })),
-    }),
-  });
-  if (response.status === 401) throw new Pause(TEXT.loginNeeded);
-  if (response.status === 403 || response.status === 404) {
-    const body = await response.json().catch(() => ({}));
-    const csrf = /csrf/i.test(body.error || "");
-    throw new Pause(csrf ? TEXT.loginNeeded : TEXT.forbidden);
-  }
-  if (response.status === 400 || response.status === 422) throw new Pause(TEXT.invalid);
-  if (!response.ok) throw new Error(`sync ${response.status}`);
+async function refreshFromServer() {
+  const response = await fetch(root.dataset.detailUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+  if (!response.ok || !(response.headers.get("Content-Type") || "").includes("json")) return;
   const body = await response.json();
-  const byId = new Map(ops.map((op) => [op.op_id, op]));
-  for (const outcome of body.results || []) {
-    const op = byId.get(outcome.op_id);
-    if (!op) continue; // only an op_id named in a 200 response may leave the outbox
-    const answer = await settle(db, op, outcome);
-    if (op.inspectionId === inspectionId && fieldsets.has(op.item)) {
-      const fieldset = fieldsets.get(op.item);
-      if (outcome.status === "conflict" && !answer.dirty) show(fieldset, answer);
-      else {
-        fieldset.dataset.rev = String(answer.rev);
-        markState(fieldset, answer);
-      }
-    }
-  }
+  const items = body.items.map((item) => ({
+    code: item.code,
+    result: item.answer ? item.answer.result : null,
+    note: item.answer ? item.answer.note : "",
+    rev: item.answer ? item.answer.rev : 0,
+    updatedBy: item.answer ? item.answer.updated_by : null,
+  }));
+  const mine = (body.conflicts || []).filter((conflict) => conflict.submitted_by === owner);
+  await rememberServer(db, owner, inspectionId, items, mine);
+}
+
+// Changes the browser could not keep (storage full) are tried again before each sync.
+async function retryUnsaved() {
+  for (const code of [...unsaved]) await record(fieldsets.get(code));
 }
 
 async function syncNow(manual = false) {
-  if (!db) return;
+  if (!db || storageBroken) return;
+  await retryUnsaved();
   if (manual) {
     paused = false;
     hideAlert();
   }
   if (paused || !navigator.onLine) {
-    await updateStatus();
+    updateStatus();
     return;
   }
   await withSyncLock(async () => {
-    await updateStatus("syncing");
+    syncing = true;
+    updateStatus("syncing");
     try {
-      for (let round = 0; round < 100; round += 1) {
-        const ops = await takeBatch(db, MAX_BATCH);
-        if (!ops.length) break;
-        const byInspection = new Map();
-        for (const op of ops) {
-          if (!byInspection.has(op.inspectionId)) byInspection.set(op.inspectionId, []);
-          byInspection.get(op.inspectionId).push(op);
-        }
-        try {
-          for (const [id, batch] of byInspection) await sendBatch(id, batch);
-        } catch (error) {
-          await release(db, ops); // settled ops are gone already; the rest may be replaced again
-          throw error;
-        }
-      }
-      hideAlert();
+      await syncOwn(db, owner, {
+        csrfUrl: root.dataset.csrfUrl,
+        onSettled: (ops) => {
+          const codes = new Set(ops.filter((op) => op.inspectionId === inspectionId).map((op) => op.item));
+          if (codes.size) refreshLocal([...codes]);
+          announce();
+        },
+      });
+      if (!unsaved.size) hideAlert();
       await refreshFromServer();
+      await refreshLocal();
     } catch (error) {
       if (error instanceof Pause) {
         paused = true;
-        showAlert(error.message, error.message === TEXT.loginNeeded);
+        showAlert(error.message, error.login);
       } else {
         console.warn("sync will retry", error);
       }
+    } finally {
+      syncing = false;
     }
   });
-  await updateStatus();
+  updateStatus();
 }
 
-// ---- other tabs, downloads, start-up ------------------------------------------------
+// ---- downloads, other tabs, start-up ------------------------------------------------------
 
 async function exportPending() {
-  const pending = await allPending(db);
-  const blob = new Blob([JSON.stringify({ exported_at: new Date().toISOString(), ops: pending }, null, 2)], {
+  const entries = await entriesOf(db, owner);
+  const blob = new Blob([JSON.stringify({ exported_at: new Date().toISOString(), user: owner, ops: entries }, null, 2)], {
     type: "application/json",
   });
   const link = document.createElement("a");
@@ -382,46 +482,57 @@ async function exportPending() {
 }
 
 async function cacheForOffline() {
-  // Opening an inspection keeps its page and data for offline use (DESIGN §6).
+  // Opening an inspection keeps its pages and data for offline use.
   const name = document.body.dataset.offlineCache;
   if (!name || !("caches" in window) || !navigator.onLine) return;
   try {
     const cache = await caches.open(name);
-    await cache.addAll([location.pathname, root.dataset.detailUrl]);
+    const urls = [location.pathname, root.dataset.detailUrl, root.dataset.inspectionUrl];
+    await cache.addAll(urls);
+    await rememberDownload(db, { owner, inspectionId, title: root.dataset.title, urls, openedAt: Date.now() });
   } catch (error) {
     console.warn("could not cache the inspection for offline use", error);
   }
 }
 
 async function start() {
-  db = await openStore();
-  await applyLocalAnswers();
+  try {
+    db = await openStore();
+    await checkStorage(db);
+  } catch (error) {
+    console.error("offline storage unavailable", error);
+    db = null;
+    setReadOnly(error && error.name === "QuotaExceededError" ? (lang === "en" ? "storage is full" : "bộ nhớ đã đầy") : lang === "en" ? "storage is blocked" : "bộ nhớ bị chặn hoặc hỏng");
+    updateProgress();
+    return;
+  }
+  await refreshLocal();
+  if (readOnly) setReadOnly(null);
   bindInputs();
   if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
   document.getElementById("sync-now").addEventListener("click", () => syncNow(true));
   document.getElementById("export-pending").addEventListener("click", exportPending);
   window.addEventListener("online", () => syncNow());
   window.addEventListener("offline", () => updateStatus());
+  window.addEventListener("beforeunload", (event) => {
+    if (unsaved.size) {
+      event.preventDefault();
+      event.returnValue = TEXT.unload;
+    }
+  });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") syncNow();
+    else flushNotes();
   });
+  window.addEventListener("pagehide", flushNotes);
   setInterval(() => syncNow(), SYNC_INTERVAL_MS);
   if (channel) {
     channel.addEventListener("message", async (event) => {
-      if (event.data && event.data.inspectionId === inspectionId) {
-        const local = await answersFor(db, inspectionId);
-        const fieldset = fieldsets.get(event.data.code);
-        const stored = local.get(event.data.code);
-        if (fieldset && stored && !fieldset.contains(document.activeElement)) {
-          show(fieldset, stored);
-          fieldset.dataset.recorded = JSON.stringify(currentValue(fieldset));
-          updateProgress();
-        }
-        updateStatus();
-      }
+      if (event.data && event.data.inspectionId === inspectionId && event.data.owner === owner) await refreshLocal();
+      updateStatus();
     });
   }
-  await updateStatus();
+  updateStatus();
   cacheForOffline();
   await syncNow();
 }

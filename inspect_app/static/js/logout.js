@@ -1,7 +1,7 @@
 // After a logout, forget the pages and data kept for offline work, so that the next person
 // on this laptop cannot open them. Unsent answers stay in IndexedDB: they are never dropped
 // and go out at the next login.
-const PRIVATE = [/^\/$/, /^\/inspections\//, /^\/api\//];
+const PRIVATE = [/^\/$/, /^\/offline$/, /^\/inspections\//, /^\/api\//];
 
 async function forgetOfflinePages() {
   if (!("caches" in window)) return;

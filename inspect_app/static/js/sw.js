@@ -1,11 +1,18 @@
-// Service worker: app shell cache-first, HTML network-first, versioned cache (DESIGN §6).
+// Service worker (docs/CONTRACTS.md, "Offline-first checklist").
+//
+// Two caches: the app shell (static assets), versioned and replaced by each release; and
+// the data kept for offline work (the pages and JSON of inspections that were opened or
+// downloaded), which is NOT versioned, so that a new release never deletes a download.
+// HTML and data network-first, assets cache-first.
 const VERSION = "__VERSION__";
-const CACHE = `inspect-app-${VERSION}`;
+const SHELL_CACHE = `inspect-app-shell-${VERSION}`;
+const DATA_CACHE = "__DATA_CACHE__";
 const SHELL = __SHELL__;
 const OFFLINE_PAGE = "/static/offline.html";
-// Pages and data kept for offline work: an inspection, its checklist, its JSON.
+// Pages and data kept for offline work.
 const CACHEABLE = [
   /^\/$/,
+  /^\/offline$/,
   /^\/inspections\/\d+$/,
   /^\/inspections\/\d+\/checklist$/,
   /^\/api\/v1\/inspections\/\d+$/,
@@ -14,24 +21,9 @@ const CACHEABLE = [
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches
-      .open(CACHE)
+      .open(SHELL_CACHE)
       .then((cache) => cache.addAll(SHELL))
       .then(() => self.skipWaiting()),
-  );
-});
-
-self.addEventListener("activate", (event) => {
-  event.waitUntil(
-    caches
-      .keys()
-      .then((keys) =>
-        Promise.all(
-          keys
-            .filter((key) => key.startsWith("inspect-app-") && key !== CACHE)
-            .map((key) => caches.delete(key)),
-        ),
-      )
-      .then(() => self.clients.claim()),
   );
 });
 
@@ -39,12 +31,37 @@ function isCacheable(url) {
   return CACHEABLE.some((pattern) => pattern.test(url.pathname));
 }
 
+// Releases before the split kept downloads in the versioned cache: move them over first.
+async function keepDownloads(name) {
+  const old = await caches.open(name);
+  const data = await caches.open(DATA_CACHE);
+  for (const request of await old.keys()) {
+    if (!isCacheable(new URL(request.url))) continue;
+    if (await data.match(request)) continue;
+    const response = await old.match(request);
+    if (response) await data.put(request, response);
+  }
+}
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const key of await caches.keys()) {
+        if (!key.startsWith("inspect-app-") || key === SHELL_CACHE || key === DATA_CACHE) continue;
+        if (!key.startsWith("inspect-app-shell-")) await keepDownloads(key);
+        await caches.delete(key);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
 async function cacheFirst(request) {
   const cached = await caches.match(request, { ignoreSearch: true });
   if (cached) return cached;
   const response = await fetch(request);
   if (response.ok) {
-    const cache = await caches.open(CACHE);
+    const cache = await caches.open(SHELL_CACHE);
     cache.put(request, response.clone());
   }
   return response;
@@ -55,7 +72,7 @@ async function networkFirst(request, url) {
     const response = await fetch(request);
     // A redirect (to the login page) or an error must never replace a good copy.
     if (response.ok && !response.redirected && isCacheable(url)) {
-      const cache = await caches.open(CACHE);
+      const cache = await caches.open(DATA_CACHE);
       await cache.put(request, response.clone());
     }
     return response;
