@@ -101,7 +101,7 @@ def test_logout_warns_forgets_cached_pages_but_keeps_unsent_answers(
     page.get_by_role("button", name="Đăng xuất").click()
     dialog = page.locator("#confirm-dialog")
     expect(dialog).to_be_visible()
-    expect(dialog).to_contain_text("Còn 1 thay đổi của bạn chưa được gửi lên máy chủ")
+    expect(dialog).to_contain_text("Còn 1 thay đổi của bạn chưa được máy chủ nhận")
     dialog.get_by_role("button", name="Quay lại").click()
     expect(dialog).to_be_hidden()
     expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()  # still logged in

@@ -8,7 +8,7 @@ const user = body.dataset.user;
 const lang = document.documentElement.lang === "en" ? "en" : "vi";
 const TEXT = {
   vi: {
-    unsent: (n) => `Còn ${n} thay đổi của bạn chưa được gửi lên máy chủ. Nếu đăng xuất, chúng vẫn được giữ trên máy này nhưng chỉ được gửi khi chính bạn đăng nhập lại. Nên ở lại và đồng bộ trước (mở “Dữ liệu ngoại tuyến”).`,
+    unsent: (n) => `Còn ${n} thay đổi của bạn chưa được máy chủ nhận. Nếu đăng xuất, chúng vẫn được giữ trên máy này nhưng chỉ được gửi khi chính bạn đăng nhập lại. Nên ở lại và đồng bộ trước (xem “Dữ liệu ngoại tuyến”).`,
     logoutAnyway: "Vẫn đăng xuất",
   },
   en: {

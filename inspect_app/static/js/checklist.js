@@ -44,6 +44,7 @@ const TEXT = {
     paused: (n) => `Tạm dừng đồng bộ: cần đăng nhập lại. ${n} thay đổi đang chờ gửi, không bị mất.`,
     refused: (n) => `${n} thay đổi không được máy chủ nhận, vẫn giữ trên máy này (xem các mục đánh dấu đỏ).`,
     waitingLead: (n) => `${n} mục đang chờ trưởng đoàn xử lý xung đột.`,
+    lateWaiting: (n) => `${n} kết quả gửi sau khi đã khóa đang chờ trưởng đoàn xem xét.`,
     unsaved: (n) => `${n} thay đổi CHƯA LƯU được vào bộ nhớ trình duyệt.`,
     others: (n, names) => `Trên máy này còn ${n} thay đổi của người dùng khác (${names}); chỉ người đó đăng nhập mới gửi được.`,
     unknownOwner: "chưa rõ người nhập",
@@ -70,6 +71,7 @@ const TEXT = {
     paused: (n) => `Sync paused: please log in again. ${n} changes waiting, none lost.`,
     refused: (n) => `${n} changes were not accepted by the server; they are kept on this device (see the items marked red).`,
     waitingLead: (n) => `${n} items wait for the team lead to resolve a conflict.`,
+    lateWaiting: (n) => `${n} answers sent after locking wait for the team lead.`,
     unsaved: (n) => `${n} changes could NOT be saved in the browser's storage.`,
     others: (n, names) => `This device also holds ${n} changes of other users (${names}); only they can send them.`,
     unknownOwner: "unknown user",
@@ -250,16 +252,19 @@ async function writeStatus(state) {
     if (waiting) items += 1;
   });
   counts.pending = Math.max(0, counts.pending - here) + items;
-  const waiting = [...snapshots.values()].filter((snap) => snap.mine).length;
+  const mine = [...snapshots.values()].filter((snap) => snap.mine);
+  const late = mine.filter((snap) => snap.mine.kind === "late").length;
+  const waiting = mine.length - late;
   const parts = [];
   if (paused) parts.push(TEXT.paused(counts.pending));
   else if (!navigator.onLine) parts.push(TEXT.offline(counts.pending));
   else if (state === "syncing" || syncing) parts.push(TEXT.syncing(counts.pending));
   else if (counts.pending) parts.push(TEXT.pending(counts.pending));
-  else if (!counts.refused && !waiting && !unsaved.size) parts.push(TEXT.synced);
+  else if (!counts.refused && !mine.length && !unsaved.size) parts.push(TEXT.synced);
   else parts.push(TEXT.sent);
   if (counts.refused) parts.push(TEXT.refused(counts.refused));
   if (waiting) parts.push(TEXT.waitingLead(waiting));
+  if (late) parts.push(TEXT.lateWaiting(late));
   if (unsaved.size) parts.push(TEXT.unsaved(unsaved.size));
   if (counts.others) {
     const names = [...(await otherOwners(db, owner)).keys()].map((name) => (name === LEGACY_OWNER ? TEXT.unknownOwner : name));
@@ -268,7 +273,7 @@ async function writeStatus(state) {
   statusEl.textContent = parts.join(" ");
   statusEl.dataset.pending = String(counts.pending);
   statusEl.dataset.refused = String(counts.refused);
-  let label = counts.pending ? "pending" : counts.refused || waiting || unsaved.size ? "attention" : "synced";
+  let label = counts.pending ? "pending" : counts.refused || mine.length || unsaved.size ? "attention" : "synced";
   if (paused) label = "paused";
   else if (!navigator.onLine) label = "offline";
   else if (syncing) label = "syncing";

@@ -107,9 +107,12 @@ function describe(op) {
   return op.note ? `${label} — «${op.note}»` : label;
 }
 
+// dd/mm/yyyy HH:MM, the way every date of the app reads (the device's own time zone).
 function when(timestamp) {
   if (!timestamp) return "—";
-  return new Date(timestamp).toLocaleString(lang === "en" ? "en-GB" : "vi-VN", { dateStyle: "short", timeStyle: "short" });
+  const d = new Date(timestamp);
+  const two = (n) => String(n).padStart(2, "0");
+  return `${two(d.getDate())}/${two(d.getMonth() + 1)}/${d.getFullYear()} ${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
 function showAlert(message, login) {
