@@ -103,8 +103,13 @@ def _page_number(paragraph) -> None:
     paragraph.alignment = CENTER
     run = paragraph.add_run()
     run.font.size = Pt(BODY_PT)
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"),
-                       ("end", None)):
+    for kind, text in (
+        ("begin", None),
+        (None, " PAGE "),
+        ("separate", None),
+        (None, "2"),
+        ("end", None),
+    ):
         if kind:
             element = OxmlElement("w:fldChar")
             element.set(qn("w:fldCharType"), kind)
@@ -223,8 +228,15 @@ def header_block(doc, number_line: str, subject: str | None = None) -> None:
     para(doc, after=6)
 
 
-def grid(doc, headers: list[str], widths_cm: list[float], rows_loop: str | None, cells: list[str],
-         footer: list[str] | None = None, numeric_from: int = 99):
+def grid(
+    doc,
+    headers: list[str],
+    widths_cm: list[float],
+    rows_loop: str | None,
+    cells: list[str],
+    footer: list[str] | None = None,
+    numeric_from: int = 99,
+):
     """A bordered table: a header row, a row looped by docxtpl, and an optional total row."""
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = doc.styles["Table Grid"]
@@ -296,22 +308,33 @@ def record_template() -> Document:
     """Biên bản kiểm tra: the printable record's content."""
     doc = new_document()
     header_block(doc, "Số: {{ number }}")
-    title(doc, "BIÊN BẢN KIỂM TRA", [
-        "Việc áp dụng, duy trì và cải tiến Hệ thống quản lý chất lượng theo {{ standard }}",
-        "tại {{ agency.name }}",
-    ])
+    title(
+        doc,
+        "BIÊN BẢN KIỂM TRA",
+        [
+            "Việc áp dụng, duy trì và cải tiến Hệ thống quản lý chất lượng theo {{ standard }}",
+            "tại {{ agency.name }}",
+        ],
+    )
     tag(doc, "{%p if decision %}")
     para(doc, BASIS, indent=True)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if amending_decision %}")
-    para(doc, "Căn cứ Quyết định số {{ amending_decision.number }} ngày "
-         "{{ amending_decision.signed_on }} của {{ amending_decision.issuer }}"
-         "{% if amending_decision.summary %} về việc {{ amending_decision.summary }}{% endif %};",
-         indent=True)
+    para(
+        doc,
+        "Căn cứ Quyết định số {{ amending_decision.number }} ngày "
+        "{{ amending_decision.signed_on }} của {{ amending_decision.issuer }}"
+        "{% if amending_decision.summary %} về việc {{ amending_decision.summary }}{% endif %};",
+        indent=True,
+    )
     tag(doc, "{%p endif %}")
     para(doc, "Thực hiện {{ plan.title }},", indent=True)
-    para(doc, "Ngày {{ inspection.day }}, Đoàn kiểm tra tiến hành {{ inspection.mode }} đối với "
-         "{{ agency.name }}{% if agency.address %} ({{ agency.address }}){% endif %}.", indent=True)
+    para(
+        doc,
+        "Ngày {{ inspection.day }}, Đoàn kiểm tra tiến hành {{ inspection.mode }} đối với "
+        "{{ agency.name }}{% if agency.address %} ({{ agency.address }}){% endif %}.",
+        indent=True,
+    )
     para(doc, "I. THÀNH PHẦN", bold=True, keep_with_next=True, before=6)
     para(doc, "1. Đoàn kiểm tra", bold=True, keep_with_next=True)
     tag(doc, "{%p for person in team %}")
@@ -332,15 +355,35 @@ def record_template() -> Document:
     para(doc, "1. Kết quả đánh giá theo nhóm nội dung", bold=True, keep_with_next=True)
     grid(
         doc,
-        ["Nhóm nội dung", "Số nội dung", "Phù hợp", "Không phù hợp", "Khuyến nghị",
-         "Không áp dụng", "Chưa đánh giá"],
+        [
+            "Nhóm nội dung",
+            "Số nội dung",
+            "Phù hợp",
+            "Không phù hợp",
+            "Khuyến nghị",
+            "Không áp dụng",
+            "Chưa đánh giá",
+        ],
         [5.2, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8],
         "{%tr for group in groups %}",
-        ["{{ group.code }}. {{ group.title }}", "{{ group.total }}", "{{ group.conform }}",
-         "{{ group.nonconform }}", "{{ group.observation }}", "{{ group.not_applicable }}",
-         "{{ group.unanswered }}"],
-        footer=["Tổng cộng", "{{ total.total }}", "{{ total.conform }}", "{{ total.nonconform }}",
-                "{{ total.observation }}", "{{ total.not_applicable }}", "{{ total.unanswered }}"],
+        [
+            "{{ group.code }}. {{ group.title }}",
+            "{{ group.total }}",
+            "{{ group.conform }}",
+            "{{ group.nonconform }}",
+            "{{ group.observation }}",
+            "{{ group.not_applicable }}",
+            "{{ group.unanswered }}",
+        ],
+        footer=[
+            "Tổng cộng",
+            "{{ total.total }}",
+            "{{ total.conform }}",
+            "{{ total.nonconform }}",
+            "{{ total.observation }}",
+            "{{ total.not_applicable }}",
+            "{{ total.unanswered }}",
+        ],
         numeric_from=1,
     )
     para(doc, "2. Các điểm không phù hợp và khuyến nghị", bold=True, keep_with_next=True)
@@ -350,8 +393,14 @@ def record_template() -> Document:
         ["STT", "Điều khoản", "Nội dung", "Mức độ", "Hành động khắc phục yêu cầu", "Thời hạn"],
         [1.3, 2.0, 4.9, 2.2, 3.6, 2.0],
         "{%tr for finding in findings %}",
-        ["{{ finding.number }}", "{{ finding.requirement }}", "{{ finding.description }}",
-         "{{ finding.severity }}", "{{ finding.corrective_action }}", "{{ finding.due_on }}"],
+        [
+            "{{ finding.number }}",
+            "{{ finding.requirement }}",
+            "{{ finding.description }}",
+            "{{ finding.severity }}",
+            "{{ finding.corrective_action }}",
+            "{{ finding.due_on }}",
+        ],
     )
     tag(doc, "{%p else %}")
     para(doc, "Không có điểm không phù hợp hoặc khuyến nghị.", indent=True)
@@ -365,8 +414,13 @@ def record_template() -> Document:
     tag(doc, "{%p else %}")
     para(doc, "(Chưa có kết luận.)", indent=True)
     tag(doc, "{%p endif %}")
-    para(doc, "Biên bản được lập thành 02 bản có giá trị pháp lý như nhau: cơ quan được kiểm tra "
-         "giữ 01 bản, Đoàn kiểm tra giữ 01 bản.", indent=True, after=12)
+    para(
+        doc,
+        "Biên bản được lập thành 02 bản có giá trị pháp lý như nhau: cơ quan được kiểm tra "
+        "giữ 01 bản, Đoàn kiểm tra giữ 01 bản.",
+        indent=True,
+        after=12,
+    )
     table = layout_table(doc, [8.0, 8.0])
     blocks = (
         ("ĐẠI DIỆN CƠ QUAN ĐƯỢC KIỂM TRA", "(Ký, ghi rõ họ tên, đóng dấu)", "{{ agency_signer }}"),
@@ -394,9 +448,13 @@ def notice_template() -> Document:
     tag(doc, "{%p if decision %}")
     para(doc, BASIS, indent=True)
     tag(doc, "{%p endif %}")
-    para(doc, "Thực hiện {{ plan.title }}, Sở Khoa học và Công nghệ thông báo việc kiểm tra việc "
-         "xây dựng, áp dụng, duy trì và cải tiến Hệ thống quản lý chất lượng theo {{ standard }} "
-         "tại {{ agency.name }} như sau:", indent=True)
+    para(
+        doc,
+        "Thực hiện {{ plan.title }}, Sở Khoa học và Công nghệ thông báo việc kiểm tra việc "
+        "xây dựng, áp dụng, duy trì và cải tiến Hệ thống quản lý chất lượng theo {{ standard }} "
+        "tại {{ agency.name }} như sau:",
+        indent=True,
+    )
     para(doc, "1. Hình thức kiểm tra: {{ inspection.mode }}.", indent=True)
     para(doc, "2. Thời gian dự kiến: {{ inspection.window }}.", indent=True)
     para(doc, "3. Thành phần Đoàn kiểm tra:", indent=True)
@@ -411,20 +469,35 @@ def notice_template() -> Document:
     tag(doc, "{%p for line in requested %}")
     para(doc, "- {{ line }}", indent=True)
     tag(doc, "{%p endfor %}")
-    para(doc, "Đề nghị {{ agency.name }} gửi hồ sơ, báo cáo nêu trên về Sở Khoa học và Công nghệ "
-         "{% if inspection.dossier_due %}trước ngày {{ inspection.dossier_due }}"
-         "{% else %}trong thời hạn Đoàn kiểm tra thông báo{% endif %} để Đoàn kiểm tra xem xét, "
-         "đánh giá.", indent=True)
+    para(
+        doc,
+        "Đề nghị {{ agency.name }} gửi hồ sơ, báo cáo nêu trên về Sở Khoa học và Công nghệ "
+        "{% if inspection.dossier_due %}trước ngày {{ inspection.dossier_due }}"
+        "{% else %}trong thời hạn Đoàn kiểm tra thông báo{% endif %} để Đoàn kiểm tra xem xét, "
+        "đánh giá.",
+        indent=True,
+    )
     tag(doc, "{%p else %}")
-    para(doc, "Đề nghị {{ agency.name }} bố trí lãnh đạo, cán bộ phụ trách ISO và các bộ phận "
-         "liên quan làm việc với Đoàn kiểm tra; chuẩn bị hồ sơ, tài liệu của Hệ thống quản lý "
-         "chất lượng theo nội dung kiểm tra.", indent=True)
+    para(
+        doc,
+        "Đề nghị {{ agency.name }} bố trí lãnh đạo, cán bộ phụ trách ISO và các bộ phận "
+        "liên quan làm việc với Đoàn kiểm tra; chuẩn bị hồ sơ, tài liệu của Hệ thống quản lý "
+        "chất lượng theo nội dung kiểm tra.",
+        indent=True,
+    )
     tag(doc, "{%p endif %}")
-    para(doc, "Mọi thông tin chi tiết xin liên hệ{% if lead_name %} Ông/Bà {{ lead_name }}, "
-         "Trưởng đoàn kiểm tra{% else %} Chi cục Tiêu chuẩn Đo lường Chất lượng{% endif %}.",
-         indent=True)
-    para(doc, "Sở Khoa học và Công nghệ thông báo để {{ agency.name }} biết, phối hợp thực hiện./.",
-         indent=True, after=12)
+    para(
+        doc,
+        "Mọi thông tin chi tiết xin liên hệ{% if lead_name %} Ông/Bà {{ lead_name }}, "
+        "Trưởng đoàn kiểm tra{% else %} Chi cục Tiêu chuẩn Đo lường Chất lượng{% endif %}.",
+        indent=True,
+    )
+    para(
+        doc,
+        "Sở Khoa học và Công nghệ thông báo để {{ agency.name }} biết, phối hợp thực hiện./.",
+        indent=True,
+        after=12,
+    )
     signatures(
         doc,
         recipients(["- Như trên;", "- Lưu: VT, TĐC."]),
@@ -436,31 +509,56 @@ def notice_template() -> Document:
 def annex_template() -> Document:
     """Phụ lục: the list of agencies to inspect, attached to the approving decision."""
     doc = new_document()
-    header_block(doc, "{% if decision %}Số: {{ decision.number }}{% else %}Số:        /QĐ-…"
-                      "{% endif %}")
-    title(doc, "PHỤ LỤC", [
-        "DANH SÁCH CƠ QUAN ĐƯỢC KIỂM TRA NĂM {{ plan.year }}",
-    ])
+    header_block(
+        doc, "{% if decision %}Số: {{ decision.number }}{% else %}Số:        /QĐ-…{% endif %}"
+    )
+    title(
+        doc,
+        "PHỤ LỤC",
+        [
+            "DANH SÁCH CƠ QUAN ĐƯỢC KIỂM TRA NĂM {{ plan.year }}",
+        ],
+    )
     para(doc, "{{ plan.title }}", italic=True, align=CENTER, after=0)
-    para(doc, "{% if decision %}(Kèm theo Quyết định số {{ decision.number }} ngày "
-         "{{ decision.signed_on }} của {{ decision.issuer }}){% else %}(Dự thảo){% endif %}",
-         italic=True, align=CENTER, after=12)
+    para(
+        doc,
+        "{% if decision %}(Kèm theo Quyết định số {{ decision.number }} ngày "
+        "{{ decision.signed_on }} của {{ decision.issuer }}){% else %}(Dự thảo){% endif %}",
+        italic=True,
+        align=CENTER,
+        after=12,
+    )
     tag(doc, "{%p if rows %}")
     grid(
         doc,
-        ["STT", "Cơ quan được kiểm tra", "Hình thức kiểm tra", "Thời gian dự kiến",
-         "Đoàn kiểm tra"],
+        [
+            "STT",
+            "Cơ quan được kiểm tra",
+            "Hình thức kiểm tra",
+            "Thời gian dự kiến",
+            "Đoàn kiểm tra",
+        ],
         [1.3, 5.3, 3.0, 2.8, 3.6],
         "{%tr for row in rows %}",
-        ["{{ row.number }}", "{{ row.agency }}", "{{ row.mode }}", "{{ row.time }}",
-         "{{ row.team }}"],
+        [
+            "{{ row.number }}",
+            "{{ row.agency }}",
+            "{{ row.mode }}",
+            "{{ row.time }}",
+            "{{ row.team }}",
+        ],
     )
     tag(doc, "{%p else %}")
     para(doc, "Kế hoạch chưa có cơ quan nào.", italic=True, align=CENTER)
     tag(doc, "{%p endif %}")
-    para(doc, "Danh sách có {{ rows|length }} cơ quan được kiểm tra"
-         "{% if rows %} ({{ on_site }} kiểm tra tại trụ sở, {{ dossier }} kiểm tra qua hồ sơ, "
-         "báo cáo){% endif %}./.", indent=True, after=12)
+    para(
+        doc,
+        "Danh sách có {{ rows|length }} cơ quan được kiểm tra"
+        "{% if rows %} ({{ on_site }} kiểm tra tại trụ sở, {{ dossier }} kiểm tra qua hồ sơ, "
+        "báo cáo){% endif %}./.",
+        indent=True,
+        after=12,
+    )
     return doc
 
 
@@ -468,16 +566,24 @@ def report_template() -> Document:
     """Báo cáo: inspections, training and conformity of a period, and the problems seen."""
     doc = new_document()
     header_block(doc, "Số:        /BC-SKHCN")
-    title(doc, "BÁO CÁO", [
-        "Kết quả kiểm tra, đào tạo và công bố Hệ thống quản lý chất lượng",
-        "theo TCVN ISO 9001 tại các cơ quan hành chính nhà nước {{ period }}",
-    ])
+    title(
+        doc,
+        "BÁO CÁO",
+        [
+            "Kết quả kiểm tra, đào tạo và công bố Hệ thống quản lý chất lượng",
+            "theo TCVN ISO 9001 tại các cơ quan hành chính nhà nước {{ period }}",
+        ],
+    )
     para(doc, "1. Kết quả kiểm tra", bold=True, keep_with_next=True)
     para(doc, "{{ inspection_text }}", indent=True)
     grid(
         doc,
-        ["Năm", "Tổng số cơ quan được kiểm tra", "Kiểm tra tại trụ sở",
-         "Kiểm tra qua hồ sơ, báo cáo"],
+        [
+            "Năm",
+            "Tổng số cơ quan được kiểm tra",
+            "Kiểm tra tại trụ sở",
+            "Kiểm tra qua hồ sơ, báo cáo",
+        ],
         [2.5, 5.0, 4.0, 4.5],
         "{%tr for row in years %}",
         ["{{ row.year }}", "{{ row.inspected }}", "{{ row.on_site }}", "{{ row.dossier }}"],
@@ -492,12 +598,21 @@ def report_template() -> Document:
         [8.5, 2.5, 2.5, 2.5],
         "{%tr for row in training %}",
         ["{{ row.kind }}", "{{ row.courses }}", "{{ row.participants }}", "{{ row.attended }}"],
-        footer=["Tổng cộng", "{{ training_total.courses }}", "{{ training_total.participants }}",
-                "{{ training_total.attended }}"],
+        footer=[
+            "Tổng cộng",
+            "{{ training_total.courses }}",
+            "{{ training_total.participants }}",
+            "{{ training_total.attended }}",
+        ],
         numeric_from=1,
     )
-    para(doc, "3. Công bố Hệ thống quản lý chất lượng phù hợp TCVN ISO 9001:2015", bold=True,
-         keep_with_next=True, before=6)
+    para(
+        doc,
+        "3. Công bố Hệ thống quản lý chất lượng phù hợp TCVN ISO 9001:2015",
+        bold=True,
+        keep_with_next=True,
+        before=6,
+    )
     para(doc, "{{ conformity_text }}", indent=True)
     tag(doc, "{%p if coverage %}")
     grid(
@@ -520,15 +635,20 @@ def report_template() -> Document:
         ["STT", "Cơ quan", "Năm", "Điều khoản", "Mức độ", "Thời hạn"],
         [1.3, 6.2, 1.6, 2.3, 2.4, 2.2],
         "{%tr for row in overdue %}",
-        ["{{ row.number }}", "{{ row.agency }}", "{{ row.year }}", "{{ row.requirement }}",
-         "{{ row.severity }}", "{{ row.due_on }}"],
+        [
+            "{{ row.number }}",
+            "{{ row.agency }}",
+            "{{ row.year }}",
+            "{{ row.requirement }}",
+            "{{ row.severity }}",
+            "{{ row.due_on }}",
+        ],
     )
     tag(doc, "{%p endif %}")
     para(doc, after=6)
     signatures(
         doc,
-        recipients(["- UBND tỉnh (b/c);", "- Bộ Khoa học và Công nghệ (b/c);",
-                    "- Lưu: VT, TĐC."]),
+        recipients(["- UBND tỉnh (b/c);", "- Bộ Khoa học và Công nghệ (b/c);", "- Lưu: VT, TĐC."]),
         signer(["GIÁM ĐỐC"], "……………………"),
     )
     return doc

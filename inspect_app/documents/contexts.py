@@ -76,8 +76,8 @@ def _agency(agency: Agency) -> dict:
 
 def _standard(inspection: Inspection) -> str:
     template = inspection.template
-    return str(template.standard) if template is not None and template.standard else (
-        DEFAULT_STANDARD
+    return (
+        str(template.standard) if template is not None and template.standard else (DEFAULT_STANDARD)
     )
 
 
@@ -95,8 +95,13 @@ def _team(inspection: Inspection) -> list[dict]:
 
 def _counts(group: records.GroupResult) -> dict:
     counts = {RESULT_KEYS[result]: n for result, n in group.counts.items()}
-    return {"code": group.code, "title": group.title, "total": group.total,
-            "unanswered": group.unanswered, **counts}
+    return {
+        "code": group.code,
+        "title": group.title,
+        "total": group.total,
+        "unanswered": group.unanswered,
+        **counts,
+    }
 
 
 def window_text(start: date | None, end: date | None) -> str:

@@ -72,9 +72,7 @@ def check_template(kind: str, data: bytes) -> None:
             _("Mẫu có lỗi cú pháp ở trường thay thế: %(error)s", error=exc.message)
         ) from None
     if unknown:
-        raise TemplateRejected(
-            _("Mẫu dùng trường không có: %(names)s.", names=", ".join(unknown))
-        )
+        raise TemplateRejected(_("Mẫu dùng trường không có: %(names)s.", names=", ".join(unknown)))
     for context in samples:
         try:
             render_docx(data, context)

@@ -98,8 +98,9 @@ FULL: dict[str, dict] = {
         "training_text": "Trong giai đoạn 2017 - 2020, tổ chức 08 khóa đào tạo …",
         "years": [{"year": 2017, "inspected": 36, "on_site": 10, "dossier": 26}],
         "total": {"inspected": 36, "on_site": 10, "dossier": 26},
-        "training": [{"kind": "Duy trì, cải tiến", "courses": 4, "participants": 120,
-                      "attended": 110}],
+        "training": [
+            {"kind": "Duy trì, cải tiến", "courses": 4, "participants": 120, "attended": 110}
+        ],
         "training_total": {"courses": 4, "participants": 120, "attended": 110},
         "conformity_text": "Tính đến ngày 31/12/2020, …",
         "coverage": [{"level": "Cấp tỉnh", "announced": 20, "total": 20, "percent": "100,0%"}],
@@ -120,9 +121,17 @@ FULL: dict[str, dict] = {
 
 #: the values that may be empty or missing in real data: no decision, no rows, no team.
 _EMPTY: dict[str, dict] = {
-    "record": {"decision": None, "amending_decision": None, "team": [], "representatives": [],
-               "groups": [], "findings": [], "conclusion": None, "agency_signer": "",
-               "lead_name": ""},
+    "record": {
+        "decision": None,
+        "amending_decision": None,
+        "team": [],
+        "representatives": [],
+        "groups": [],
+        "findings": [],
+        "conclusion": None,
+        "agency_signer": "",
+        "lead_name": "",
+    },
     "notice": {"dossier": False, "decision": None, "team": [], "requested": [], "lead_name": ""},
     "annex": {"decision": None, "rows": [], "on_site": 0, "dossier": 0},
     "report": {"years": [], "coverage": [], "problems": [], "overdue": [], "overdue_count": 0},
