@@ -48,6 +48,74 @@ CENTER, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT
 JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
+#: children that follow in the schema's order (Word refuses files with them out of order).
+AFTER_PBDR = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+AFTER_TBLBORDERS = (
+    "w:shd",
+    "w:tblLayout",
+    "w:tblCellMar",
+    "w:tblLook",
+    "w:tblCaption",
+    "w:tblDescription",
+    "w:tblPrChange",
+)
+AFTER_TBLCELLMAR = ("w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+AFTER_SZ = (
+    "w:highlight",
+    "w:u",
+    "w:effect",
+    "w:bdr",
+    "w:shd",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
+)
+
+
+def insert_in_order(parent, child, successors: tuple[str, ...]) -> None:
+    """Insert `child` before the first of `successors` present in `parent`, else at the end."""
+    names = {qn(tag) for tag in successors}
+    for index, existing in enumerate(parent):
+        if existing.tag in names:
+            parent.insert(index, child)
+            return
+    parent.append(child)
+
+
 # -- page and styles --------------------------------------------------------------------------
 
 
@@ -68,7 +136,7 @@ def _set_fonts(rpr_parent, size_pt: int) -> None:
         element = rpr.find(qn(tag))
         if element is None:
             element = OxmlElement(tag)
-            rpr.append(element)
+            insert_in_order(rpr, element, ("w:szCs", *AFTER_SZ) if tag == "w:sz" else AFTER_SZ)
         element.set(qn("w:val"), str(size_pt * 2))
 
 
@@ -170,7 +238,7 @@ def rule(container, width_cm: float, column_cm: float):
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         bottom.set(qn(key), value)
     shape.append(bottom)
-    paragraph._p.get_or_add_pPr().append(shape)
+    insert_in_order(paragraph._p.get_or_add_pPr(), shape, AFTER_PBDR)
     side = Cm(max(0.0, (column_cm - width_cm) / 2))
     paragraph.paragraph_format.left_indent = side
     paragraph.paragraph_format.right_indent = side
@@ -183,7 +251,7 @@ def _no_borders(table) -> None:
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:val"), "nil")
         borders.append(element)
-    table._tbl.tblPr.append(borders)
+    insert_in_order(table._tbl.tblPr, borders, AFTER_TBLBORDERS)
 
 
 def _no_cell_margins(table) -> None:
@@ -193,7 +261,7 @@ def _no_cell_margins(table) -> None:
         element.set(qn("w:w"), "0")
         element.set(qn("w:type"), "dxa")
         margins.append(element)
-    table._tbl.tblPr.append(margins)
+    insert_in_order(table._tbl.tblPr, margins, AFTER_TBLCELLMAR)
 
 
 def layout_table(doc, widths_cm: list[float]):
@@ -213,17 +281,17 @@ def layout_table(doc, widths_cm: list[float]):
 def header_block(doc, number_line: str, subject: str | None = None) -> None:
     """Issuer, number (and subject of a letter) on the left; Quốc hiệu, Tiêu ngữ, place and date
     on the right."""
-    table = layout_table(doc, [7.0, 9.5])
+    table = layout_table(doc, [7.5, 9.0])
     left, right = table.rows[0].cells
     para(left, ISSUER_PARENT, align=CENTER, after=0)
     para(left, ISSUER, bold=True, align=CENTER, after=0)
-    rule(left, 2.5, 7.0)
+    rule(left, 2.5, 7.5)
     para(left, number_line, align=CENTER, before=6, after=0)
     if subject:
         para(left, subject, size=SMALL_PT, align=CENTER, after=0)
     para(right, NATIONAL_TITLE, bold=True, size=NATIONAL_TITLE_PT, align=CENTER, after=0)
     para(right, MOTTO, bold=True, align=CENTER, after=0)
-    rule(right, 6.0, 9.5)
+    rule(right, 6.0, 9.0)
     para(right, PLACE + ", {{ date_text }}", italic=True, align=CENTER, before=6, after=0)
     para(doc, after=6)
 
@@ -364,7 +432,7 @@ def record_template() -> Document:
             "Không áp dụng",
             "Chưa đánh giá",
         ],
-        [5.2, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8],
+        [4.4, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0],
         "{%tr for group in groups %}",
         [
             "{{ group.code }}. {{ group.title }}",
