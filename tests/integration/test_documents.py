@@ -674,6 +674,8 @@ def test_a_file_that_is_not_word_is_refused(make_user, client, login):
     response = _upload(client, "annex", b"PK\x03\x04 not really a zip", "mau.docx")
     assert response.status_code == 422
     assert "Tệp không phải là tài liệu Word (.docx)." in response.get_data(as_text=True)
+    broken_xml = _edited("annex", "PHỤ LỤC", "PHỤ <LỤC")
+    assert _upload(client, "annex", broken_xml).status_code == 422
     response = _upload(client, "annex", b"plain", "mau.txt")
     assert response.status_code == 400
     assert "Chỉ nhận tệp Word .docx." in response.get_data(as_text=True)
@@ -789,3 +791,35 @@ def test_every_document_opens_in_libreoffice(seeded, tmp_path):
         assert pdf_pages(pdf) >= 1, kind
     assert pdf_pages((tmp_path / "annex.pdf").read_bytes()) >= 2  # 65 agencies in 2020
     assert pdf_pages((tmp_path / "report.pdf").read_bytes()) >= 2
+
+
+# -- backups ----------------------------------------------------------------------------------
+
+
+def test_the_departments_templates_survive_backup_and_restore(app, runner, tmp_path, make_user):
+    from inspect_app import create_app
+    from tests.conftest import _config, upgrade_to_head
+
+    own = _edited("report", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "SỞ KH&amp;CN TỈNH QUẢNG NGÃI")
+    document_templates.install_template("report", own, "bao-cao.docx", make_user(Role.ADMIN))
+    db.session.commit()
+    archive = tmp_path / "backup.tar.gz"
+    result = runner.invoke(args=["backup", "-o", str(archive)])
+    assert result.exit_code == 0, result.output
+
+    if db.engine.dialect.name == "sqlite":
+        target = create_app(_config(tmp_path / "restored", f"sqlite:///{tmp_path / 'r.db'}"))
+    else:
+        names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+        db.session.execute(db.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+        target = create_app(
+            _config(tmp_path / "restored", db.engine.url.render_as_string(hide_password=False))
+        )
+    upgrade_to_head(target)
+    with target.app_context():
+        result = target.test_cli_runner().invoke(args=["restore", str(archive)])
+        assert result.exit_code == 0, result.output
+        assert document_templates.current_template("report") == own
+        db.session.remove()
+        db.engine.dispose()
