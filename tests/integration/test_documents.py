@@ -714,7 +714,7 @@ def test_hostile_names_and_notes_come_out_intact(concluded, make_user, client, l
     agency = concluded.agency
     agency.name = "UBND phường <Nghĩa Lộ> & \"Trần Phú\" 'x' ]]> ${x} {{ agency.name }} {% if %}"
     long_note = "Ghi chú rất dài ổ đĩa ưng ý. " * 400
-    concluded.conclusion_summary = long_note + "\x00\x07\x0c kết thúc"
+    concluded.conclusion_summary = long_note + "\x07\x0b\x0c kết thúc"  # (PostgreSQL stores no NUL)
     db.session.commit()
     login(make_user(Role.ADMIN))
 
@@ -725,7 +725,7 @@ def test_hostile_names_and_notes_come_out_intact(concluded, make_user, client, l
         "tại UBND phường <Nghĩa Lộ> & \"Trần Phú\" 'x' ]]> ${x} {{ agency.name }} {% if %}" in text
     )
     assert long_note + " kết thúc" in text
-    assert "\x07" not in text and "\x00" not in text
+    assert "\x07" not in text and "\x0b" not in text
 
 
 @settings(
