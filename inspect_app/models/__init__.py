@@ -5,6 +5,7 @@ from inspect_app.models.audit import AuditLog
 from inspect_app.models.checklist import ChecklistItem, ChecklistTemplate
 from inspect_app.models.conformity import ConformityAnnouncement
 from inspect_app.models.decision import Decision
+from inspect_app.models.document_template import DocumentTemplate
 from inspect_app.models.enums import (
     AgencyLevel,
     AnnouncementStatus,
@@ -57,6 +58,7 @@ __all__ = [
     "ConformityAnnouncement",
     "Decision",
     "DecisionKind",
+    "DocumentTemplate",
     "DeviceReport",
     "EvidenceFile",
     "Finding",

@@ -12,6 +12,7 @@ foreign-key order, in one transaction: it succeeds whole or writes nothing.
 
 from __future__ import annotations
 
+import base64
 import enum
 import io
 import json
@@ -25,7 +26,17 @@ from pathlib import Path
 from typing import Any
 
 from alembic.migration import MigrationContext
-from sqlalchemy import Date, DateTime, Enum, Table, create_engine, func, select, text
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Enum,
+    LargeBinary,
+    Table,
+    create_engine,
+    func,
+    select,
+    text,
+)
 
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
@@ -51,6 +62,8 @@ def _plain(value: Any) -> Any:
         return value.value
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, bytes | memoryview):  # e.g. the department's Word templates
+        return base64.b64encode(bytes(value)).decode("ascii")
     return value
 
 
@@ -137,6 +150,8 @@ def _coerce(table: Table, row: dict) -> dict:
                 value = date.fromisoformat(value)
             elif isinstance(column.type, Enum) and column.type.enum_class is not None:
                 value = column.type.enum_class(value)
+            elif isinstance(column.type, LargeBinary) and isinstance(value, str):
+                value = base64.b64decode(value)
         result[column.name] = value
     return result
 

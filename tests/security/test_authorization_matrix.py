@@ -238,6 +238,15 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "api.report_device"): API_TEAM_WRITE,
     ("GET", "api.get_tallies"): API_STAFF,
     ("GET", "api.list_training"): API_ADMIN_VIEWER,
+    # official documents (Word) and their templates
+    ("GET", "documents.record_docx"): INSPECTION_READ,
+    ("GET", "documents.notice_docx"): INSPECTION_READ,
+    ("GET", "documents.annex_docx"): STAFF,
+    ("GET", "documents.report_docx"): ADMIN_VIEWER,
+    ("GET", "documents.templates"): ADMIN,
+    ("GET", "documents.template_download"): ADMIN,
+    ("POST", "documents.template_upload"): ADMIN,
+    ("POST", "documents.template_reset"): ADMIN,
 }
 
 

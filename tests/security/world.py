@@ -166,6 +166,7 @@ def build_world(make_agency, make_user, make_plan, make_inspection, make_templat
         "target": "conducted",
         "code": "en",
         "filename": "css/app.css",
+        "kind": "record",
     }
     overrides = {
         "portal.dossier": {"inspection_id": dossier.id},
