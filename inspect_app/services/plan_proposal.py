@@ -619,7 +619,7 @@ def _context(year: int, today: date) -> Context:
     return Context(year, as_of, today, new_since, history, last)
 
 
-def _today() -> date:
+def local_today() -> date:
     """Today in the department's zone (`APP_TIMEZONE`, default Asia/Ho_Chi_Minh)."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
@@ -632,7 +632,7 @@ def _today() -> date:
 
 def propose(year, *, today: date | None = None, settings: dict[str, int] | None = None) -> Proposal:
     """The proposal for `year`, highest score first; ProposalError for a year it cannot serve."""
-    today = today or _today()
+    today = today or local_today()
     year = check_year(year, today)
     settings = check_settings(settings) if settings is not None else load_settings()
     items = {
