@@ -155,6 +155,11 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
             ("POST", "create"),
         ]
     },
+    # the plan proposal (5.12)
+    ("GET", "proposals.index"): ADMIN_VIEWER,
+    ("GET", "proposals.settings"): ADMIN_VIEWER,
+    ("POST", "proposals.settings"): ADMIN,
+    ("POST", "proposals.save_lines"): ADMIN,
     # inspections, findings, evidence, record
     ("GET", "inspections.index"): LOGIN,
     ("GET", "inspections.detail"): INSPECTION_READ,
@@ -238,6 +243,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "api.report_device"): API_TEAM_WRITE,
     ("GET", "api.get_tallies"): API_STAFF,
     ("GET", "api.list_training"): API_ADMIN_VIEWER,
+    ("GET", "api.plan_proposal_json"): API_ADMIN_VIEWER,
 }
 
 
