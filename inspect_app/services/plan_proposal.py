@@ -18,7 +18,6 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy import (
     Select,
     and_,
@@ -144,7 +143,7 @@ class Reason:
     label: object
     default_points: int
     query: Callable[[Context], Select]
-    describe: Callable[[int, object], str]
+    describe: Callable[[_Words, int, object], str]
     #: when present, an agency inspected on-site last year still goes on-site.
     keeps_on_site: bool = False
     #: the points are the weight times the count (per year, per finding) or the weight once.
@@ -184,7 +183,7 @@ def _findings_before(ctx: Context):
 
 
 def _never_inspected(ctx: Context) -> Select:
-    return select(Agency.id, literal(1)).where(Agency.id.not_in(select(ctx.history.c.agency_id)))
+    return select(Agency.id, literal(1)).where(Agency.id.not_in(select(ctx.last.c.agency_id)))
 
 
 def _years_since_last(ctx: Context) -> Select:
@@ -193,21 +192,10 @@ def _years_since_last(ctx: Context) -> Select:
 
 
 def _last_result_not_passed(ctx: Context) -> Select:
-    h = ctx.history
-    ranked = (
-        select(
-            h.c.agency_id,
-            h.c.year,
-            h.c.conclusion,
-            func.row_number()
-            .over(partition_by=h.c.agency_id, order_by=(h.c.year.desc(), h.c.id.desc()))
-            .label("rank"),
-        )
-        .where(h.c.status == InspectionStatus.CONCLUDED.value)
-        .subquery()
-    )
-    return select(ranked.c.agency_id, literal(1), ranked.c.year).where(
-        ranked.c.rank == 1, ranked.c.conclusion == Conclusion.FAILED.value
+    # `last_concluded` is 10 × year of the last concluded inspection, + 1 when it failed.
+    last = ctx.last
+    return select(last.c.agency_id, literal(1), last.c.last_concluded // 10).where(
+        last.c.last_concluded % 10 == 1
     )
 
 
@@ -279,14 +267,14 @@ REASONS: list[Reason] = [
         _l("Chưa từng được kiểm tra"),
         40,
         _never_inspected,
-        lambda n, d: _("Chưa từng được kiểm tra"),
+        lambda w, n, d: w.gettext("Chưa từng được kiểm tra"),
     ),
     Reason(
         "years_since_last",
         _l("Số năm kể từ lần kiểm tra gần nhất"),
         5,
         _years_since_last,
-        lambda n, d: ngettext(
+        lambda w, n, d: w.ngettext(
             "%(num)d năm kể từ lần kiểm tra gần nhất (năm %(year)s)",
             "%(num)d năm kể từ lần kiểm tra gần nhất (năm %(year)s)",
             n,
@@ -300,7 +288,9 @@ REASONS: list[Reason] = [
         _l("Lần kiểm tra gần nhất kết luận không đạt"),
         30,
         _last_result_not_passed,
-        lambda n, d: _("Lần kiểm tra gần nhất (năm %(year)s) kết luận không đạt", year=d),
+        lambda w, n, d: w.gettext(
+            "Lần kiểm tra gần nhất (năm %(year)s) kết luận không đạt", year=d
+        ),
         keeps_on_site=True,
     ),
     Reason(
@@ -308,7 +298,7 @@ REASONS: list[Reason] = [
         _l("Điểm không phù hợp nặng chưa khắc phục xong"),
         50,
         _open_major,
-        lambda n, d: ngettext(
+        lambda w, n, d: w.ngettext(
             "%(num)d điểm không phù hợp nặng chưa khắc phục xong",
             "%(num)d điểm không phù hợp nặng chưa khắc phục xong",
             n,
@@ -322,7 +312,7 @@ REASONS: list[Reason] = [
         _l("Hành động khắc phục quá hạn"),
         10,
         _overdue_actions,
-        lambda n, d: ngettext(
+        lambda w, n, d: w.ngettext(
             "%(num)d hành động khắc phục quá hạn (hạn sớm nhất %(day)s)",
             "%(num)d hành động khắc phục quá hạn (hạn sớm nhất %(day)s)",
             n,
@@ -336,7 +326,7 @@ REASONS: list[Reason] = [
         _l("Cán bộ phụ trách ISO đã thay đổi từ lần kiểm tra trước"),
         10,
         _officer_changed,
-        lambda n, d: _(
+        lambda w, n, d: w.gettext(
             "Cán bộ phụ trách ISO đã thay đổi từ lần kiểm tra trước (từ %(day)s)", day=_day(d)
         ),
     ),
@@ -345,14 +335,16 @@ REASONS: list[Reason] = [
         _l("Chưa có công bố HTQLCL phù hợp TCVN ISO 9001:2015 được tiếp nhận"),
         15,
         _no_announcement,
-        lambda n, d: _("Chưa có công bố HTQLCL phù hợp TCVN ISO 9001:2015 được tiếp nhận"),
+        lambda w, n, d: w.gettext(
+            "Chưa có công bố HTQLCL phù hợp TCVN ISO 9001:2015 được tiếp nhận"
+        ),
     ),
     Reason(
         "merged_or_new",
         _l("Thành lập mới hoặc sáp nhập (sắp xếp năm 2025, hoặc sau kế hoạch trước)"),
         20,
         _merged_or_new,
-        lambda n, d: _(
+        lambda w, n, d: w.gettext(
             "Thành lập mới hoặc nhận sáp nhập ngày %(day)s, chưa được kiểm tra từ đó", day=_day(d)
         ),
     ),
@@ -460,9 +452,8 @@ class ProposalItem:
     #: True when the admin changed the line (page only; the API shows the system's choice).
     adjusted: bool = False
 
-    @property
-    def score(self) -> int:
-        return sum(hit.points for hit in self.reasons)
+    #: the sum of the reasons' points (set once the reasons are known).
+    score: int = 0
 
     def last_quarter(self, year: int) -> int:
         """The last quarter of `year` the agency still exists in (it may close that year)."""
@@ -608,9 +599,32 @@ def _context(year: int, today: date) -> Context:
             history.c.agency_id,
             func.max(history.c.year).label("last_year"),
             func.max(history.c.day).label("last_day"),
+            func.max(
+                case(
+                    (
+                        and_(
+                            history.c.year == year - 1,
+                            history.c.mode == InspectionMode.ON_SITE.value,
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ).label("on_site_last"),
+            # the last concluded inspection and whether it failed, in one aggregate
+            func.max(
+                case(
+                    (
+                        history.c.status == InspectionStatus.CONCLUDED.value,
+                        history.c.year * 10
+                        + case((history.c.conclusion == Conclusion.FAILED.value, 1), else_=0),
+                    ),
+                    else_=None,
+                )
+            ).label("last_concluded"),
         )
         .group_by(history.c.agency_id)
-        .subquery("last")
+        .cte("last")
     )
     previous_plan = db.session.scalar(
         select(func.max(InspectionPlan.year)).where(InspectionPlan.year < year)
@@ -630,57 +644,80 @@ def local_today() -> date:
     return datetime.now(ZoneInfo(zone)).date()
 
 
+def proposal_statement(ctx: Context, reasons: list[Reason]) -> Select:
+    """One SELECT: every active agency, its last inspection, and each reason's count and
+    detail (LEFT JOINs of the reason queries over shared CTEs, so history is read once)."""
+    active = _active_agencies(ctx.year).subquery("active")
+    last = ctx.last
+    columns = [*active.c, last.c.last_year, last.c.on_site_last]
+    joined = active.outerjoin(last, last.c.agency_id == active.c.id)
+    for number, reason in enumerate(reasons):
+        sub = reason.query(ctx).subquery(f"reason_{number}")
+        agency_id, count, *detail = list(sub.c)
+        joined = joined.outerjoin(sub, agency_id == active.c.id)
+        columns += [count, detail[0] if detail else literal(None)]
+    return select(*columns).select_from(joined)
+
+
 def propose(year, *, today: date | None = None, settings: dict[str, int] | None = None) -> Proposal:
     """The proposal for `year`, highest score first; ProposalError for a year it cannot serve."""
     today = today or local_today()
     year = check_year(year, today)
     settings = check_settings(settings) if settings is not None else load_settings()
-    items = {
-        row.id: ProposalItem(row.id, row.code, row.name, row.name_key, row.level, row.active_to)
-        for row in db.session.execute(_active_agencies(year))
-    }
+    ctx = _context(year, today)
+    reasons = [r for r in REASONS if settings[r.setting_key] > 0]
+    words = _Words()
+    items = []
+    for row in db.session.execute(proposal_statement(ctx, reasons)):
+        agency_id, code, name, name_key, level, active_to, last_year, on_site_last = row[:8]
+        item = ProposalItem(agency_id, code, name, name_key, level, active_to)
+        item.last_year, item.on_site_last_year = last_year, bool(on_site_last)
+        for number, reason in enumerate(reasons):
+            count, detail = row[8 + 2 * number], row[9 + 2 * number]
+            if count:
+                weight = settings[reason.setting_key]
+                text = words.say(reason, int(count), detail)
+                item.reasons.append(ReasonHit(reason.code, text, reason.points(weight, int(count))))
+        item.score = sum(hit.points for hit in item.reasons)
+        items.append(item)
     if not items:
         raise ProposalError(
             _("Không có cơ quan nào đang hoạt động vào ngày 01/01/%(year)d.", year=year)
         )
-    ctx = _context(year, today)
-    for reason in REASONS:
-        weight = settings[reason.setting_key]
-        if weight == 0:
-            continue
-        for row in db.session.execute(reason.query(ctx)):
-            item = items.get(row[0])
-            if item is None or not row[1]:
-                continue
-            count, detail = int(row[1]), row[2] if len(row) > 2 else None
-            item.reasons.append(
-                ReasonHit(reason.code, reason.describe(count, detail), reason.points(weight, count))
-            )
-    h = ctx.history
-    for agency_id, last_year, on_site_last in db.session.execute(
-        select(
-            h.c.agency_id,
-            func.max(h.c.year),
-            func.max(
-                case(
-                    (and_(h.c.year == year - 1, h.c.mode == InspectionMode.ON_SITE.value), 1),
-                    else_=0,
-                )
-            ),
-        ).group_by(h.c.agency_id)
-    ):
-        item = items.get(agency_id)
-        if item is not None:
-            item.last_year, item.on_site_last_year = last_year, bool(on_site_last)
-    ordered = sorted(
-        items.values(),
-        key=lambda i: (-i.score, LEVEL_RANK.get(i.level, 3), i.name_key, i.agency_id),
-    )
-    _choose(ordered, year, settings)
-    return Proposal(year, settings, ordered, ctx.as_of)
+    items.sort(key=lambda i: (-i.score, LEVEL_RANK.get(i.level, 3), i.name_key, i.agency_id))
+    _choose(items, year, settings, words)
+    return Proposal(year, settings, items, ctx.as_of)
 
 
-def _choose(items: list[ProposalItem], year: int, settings: dict[str, int]) -> None:
+class _Words:
+    """Reason texts in the current language, each wording made once per call.
+
+    Looking the catalogue up for each of 12,000 agencies costs more than the SQL, so the
+    texts are cached by (reason, count, detail) and the catalogue is fetched once.
+    """
+
+    def __init__(self):
+        from flask_babel import get_translations
+
+        self.translations = get_translations()
+        self.cache: dict = {}
+
+    def gettext(self, message: str, **values) -> str:
+        text = self.translations.gettext(message)
+        return text % values if values else text
+
+    def ngettext(self, singular: str, plural: str, num: int, **values) -> str:
+        values.setdefault("num", num)
+        return self.translations.ngettext(singular, plural, num) % values
+
+    def say(self, reason: Reason, count: int, detail) -> str:
+        key = (reason.code, count, detail)
+        if key not in self.cache:
+            self.cache[key] = reason.describe(self, count, detail)
+        return self.cache[key]
+
+
+def _choose(items: list[ProposalItem], year: int, settings: dict[str, int], words) -> None:
     """Selection, mode and quarter of every line (items come highest score first)."""
     keeps = {r.code for r in REASONS if r.keeps_on_site}
     coverage = settings["coverage_years"]
@@ -700,7 +737,7 @@ def _choose(items: list[ProposalItem], year: int, settings: dict[str, int]) -> N
         if wants_on_site and item.selected:
             quarter = _least_loaded(on_site_load, item.last_quarter(year), capacity)
             if quarter is None:
-                item.note = _(
+                item.note = words.gettext(
                     "Các quý đã đủ %(n)d cuộc kiểm tra tại trụ sở: đề xuất kiểm tra qua hồ sơ.",
                     n=capacity,
                 )
