@@ -85,7 +85,9 @@ def floor_statements(engine, year: int) -> list[str]:
     from inspect_app.services import plan_proposal as pp
 
     statement = pp.proposal_statement(pp._context(year, TODAY), pp.REASONS)
-    return [str(statement.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))]
+    sql = str(statement.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+    # psycopg runs a statement without parameters as it is: undo the paramstyle's %% escape
+    return [sql.replace("%%", "%") if engine.dialect.name == "postgresql" else sql]
 
 
 def run_floor(engine, statements: list[str]) -> int:

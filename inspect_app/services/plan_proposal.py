@@ -265,7 +265,7 @@ REASONS: list[Reason] = [
     Reason(
         "never_inspected",
         _l("Chưa từng được kiểm tra"),
-        40,
+        50,
         _never_inspected,
         lambda w, n, d: w.gettext("Chưa từng được kiểm tra"),
     ),

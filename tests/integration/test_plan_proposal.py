@@ -483,3 +483,26 @@ def test_looking_back_on_the_page(client, login, make_user, history):
 
     assert "Nhìn lại: đề xuất so với kế hoạch năm 2025" in page
     assert "Có trong cả hai" in page and "Chỉ có trong đề xuất" in page
+
+
+# -- the demo ----------------------------------------------------------------------------------
+
+
+def test_on_the_demo_never_inspected_and_open_major_come_first_on_site(runner, next_year):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    proposal = plan_proposal.propose(next_year)
+    active = set(
+        db.session.scalars(
+            select(Agency.id).where(
+                (Agency.active_from.is_(None)) | (Agency.active_from <= date(next_year, 1, 1)),
+                Agency.active_to.is_(None),
+            )
+        )
+    )
+
+    ids = [item.agency_id for item in proposal.items]
+    assert len(ids) == len(set(ids)) and set(ids) == active
+    first = [item for item in proposal.items if codes(item) & {"never_inspected", "open_major"}]
+    assert any("open_major" in codes(item) for item in first)
+    assert proposal.items[: len(first)] == first  # they lead the list
+    assert all(item.selected and item.mode is InspectionMode.ON_SITE for item in first)
