@@ -35,6 +35,14 @@ def proposal_xlsx(proposal: Proposal) -> bytes:
     return buffer.getvalue()
 
 
+def _printable(sheet, header_row: int) -> None:
+    """A4 landscape, one page wide, the header row repeated on every page."""
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(header_row)
+
+
 def _formats(workbook):
     return (
         workbook.add_format({"bold": True, "text_wrap": True, "valign": "vcenter", "border": 1}),
@@ -74,6 +82,7 @@ def _annex_sheet(workbook, proposal: Proposal) -> None:
         sheet.write_string(header_row, column, text, head)
         sheet.set_column(column, column, width)
     sheet.freeze_panes(header_row + 1, 0)
+    _printable(sheet, header_row)
     for number, item in enumerate(proposal.selected(), start=1):
         row = header_row + number
         sheet.write_number(row, 0, number, cell)
@@ -101,6 +110,7 @@ def _reasons_sheet(workbook, proposal: Proposal) -> None:
         sheet.write_string(0, column, text, head)
         sheet.set_column(column, column, width)
     sheet.freeze_panes(1, 0)
+    _printable(sheet, 0)
     row = 0
     for item in proposal.selected():
         notes = [(None, item.note, None)] if item.note else []
