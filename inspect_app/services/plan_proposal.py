@@ -668,7 +668,8 @@ def propose(year, *, today: date | None = None, settings: dict[str, int] | None 
     reasons = [r for r in REASONS if settings[r.setting_key] > 0]
     words = _Words()
     items = []
-    for row in db.session.execute(proposal_statement(ctx, reasons)):
+    # Core execution: the rows are plain tuples, without the ORM's per-row work.
+    for row in db.session.connection().execute(proposal_statement(ctx, reasons)):
         agency_id, code, name, name_key, level, active_to, last_year, on_site_last = row[:8]
         item = ProposalItem(agency_id, code, name, name_key, level, active_to)
         item.last_year, item.on_site_last_year = last_year, bool(on_site_last)
