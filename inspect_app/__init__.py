@@ -17,6 +17,7 @@ FEATURE_BLUEPRINTS = (
     "agencies",
     "decisions",
     "plans",
+    "proposals",
     "inspections",
     "findings",
     "checklists",
@@ -100,7 +101,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from inspect_app import cli, cli_imports, cli_plans, cli_reports, cli_training
+    from inspect_app import cli, cli_imports, cli_plans, cli_proposal, cli_reports, cli_training
 
-    for module in (cli, cli_imports, cli_plans, cli_reports, cli_training):
+    for module in (cli, cli_imports, cli_plans, cli_proposal, cli_reports, cli_training):
         module.register(app)

@@ -37,6 +37,7 @@ from inspect_app.models.inspection import (
 from inspect_app.models.login_attempt import LoginAttempt
 from inspect_app.models.notification import Notification
 from inspect_app.models.plan import InspectionPlan, PlanAmendment
+from inspect_app.models.proposal import ProposalAdjustment, ProposalSetting
 from inspect_app.models.training import TrainingCourse, TrainingParticipant
 from inspect_app.models.user import AnonymousUser, ApiToken, User
 
@@ -73,6 +74,8 @@ __all__ = [
     "Notification",
     "PlanAmendment",
     "PlanStatus",
+    "ProposalAdjustment",
+    "ProposalSetting",
     "Result",
     "Role",
     "Severity",

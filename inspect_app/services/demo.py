@@ -888,6 +888,22 @@ def _open_finding(seed: Seed, inspection: Inspection) -> Finding:
     )
 
 
+def _open_major_finding(seed: Seed, inspection: Inspection) -> Finding:
+    """A major nonconformity still open: the plan proposal puts the agency on-site again."""
+    items = {item.code: item for item in seed.template.items}
+    return Finding(
+        inspection=inspection,
+        item=items.get("7.5.3"),
+        severity=Severity.MAJOR,
+        description="Không kiểm soát được thông tin dạng văn bản: hồ sơ xử lý TTHC không được lưu.",
+        requirement="7.5.3",
+        corrective_action_required="Thiết lập và áp dụng quy định lưu trữ hồ sơ xử lý TTHC.",
+        due_on=min(inspection.conducted_on + timedelta(days=45), date(seed.today.year, 12, 31)),
+        status=FindingStatus.OPEN,
+        created_by=inspection.lead,
+    )
+
+
 def seed_current_plan(seed: Seed) -> None:
     """This year's plan: visits still ahead, a dossier asked for, one under way, one done."""
     plan = seed.plans[seed.today.year]
@@ -915,6 +931,7 @@ def seed_current_plan(seed: Seed) -> None:
         elif spec.status is InspectionStatus.CONDUCTED:
             _answers(seed, inspection, len(seed.template.items))
             db.session.add(_open_finding(seed, inspection))
+            db.session.add(_open_major_finding(seed, inspection))
     db.session.flush()
 
 

@@ -155,6 +155,11 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
             ("POST", "create"),
         ]
     },
+    # the plan proposal (5.12)
+    ("GET", "proposals.index"): ADMIN_VIEWER,
+    ("GET", "proposals.settings"): ADMIN_VIEWER,
+    ("POST", "proposals.settings"): ADMIN,
+    ("POST", "proposals.save_lines"): ADMIN,
     # inspections, findings, evidence, record
     ("GET", "inspections.index"): LOGIN,
     ("GET", "inspections.detail"): INSPECTION_READ,
@@ -247,6 +252,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "documents.template_download"): ADMIN,
     ("POST", "documents.template_upload"): ADMIN,
     ("POST", "documents.template_reset"): ADMIN,
+    ("GET", "api.plan_proposal_json"): API_ADMIN_VIEWER,
 }
 
 

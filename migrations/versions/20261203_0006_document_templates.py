@@ -1,6 +1,6 @@
 """document templates: the department's own Word templates of the official documents
 
-Revision ID: 0019_document_templates
+Revision ID: 0006_document_templates
 Revises: 0005_offline_safety
 Create Date: 2026-12-03 06:20:00
 
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0019_document_templates"
+revision = "0006_document_templates"
 down_revision = "0005_offline_safety"
 branch_labels = None
 depends_on = None
