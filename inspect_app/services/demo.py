@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import func, select
 from vietnam_provinces import Province, Ward
 
+from inspect_app import clock
 from inspect_app.extensions import db
 from inspect_app.models import (
     Agency,
@@ -1200,7 +1201,7 @@ def seed_demo(password: str) -> dict[str, int]:
     """Load the demo data set, creating only what is missing; flush, never commit."""
     wards = today_wards()
     seed = Seed(
-        today=date.today(),
+        today=clock.today(),
         specs=agency_specs(wards),
         ward_codes={ward.name: ward_agency_code(ward) for ward in wards},
     )

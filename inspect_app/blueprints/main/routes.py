@@ -1,8 +1,8 @@
-from datetime import date
 
 from flask import render_template
 from flask_login import current_user
 
+from inspect_app import clock
 from inspect_app.blueprints.main import bp
 from inspect_app.models import Role
 from inspect_app.services import dashboard
@@ -11,7 +11,7 @@ from inspect_app.services import dashboard
 @bp.route("/")
 def index():
     """Each role's landing page; visitors see the public overview."""
-    today = date.today()
+    today = clock.today()
     if not current_user.is_authenticated:
         return render_template("main/public_home.html", coverage=dashboard.conformity_coverage())
     if current_user.role is Role.ADMIN:
