@@ -25,6 +25,7 @@ FEATURE_BLUEPRINTS = (
     "reports",
     "training",
     "admin",
+    "followup",
 )
 
 

@@ -36,7 +36,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: reminders and digests by e-mail (5.10); the user turns them off on the account page.
     email_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
-    #: secret of the user's iCalendar feed URL; NULL until the user asks for one.
+    #: sha256 of the secret in the user's iCalendar feed URL; NULL until they ask for one.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     agency = relationship("Agency")
