@@ -51,8 +51,7 @@ def send_reminders_command(today_raw: str | None, queue_only: bool):
     for problem in run.bad_addresses:
         click.echo(f"Warning: unusable e-mail address, nothing sent to {problem}", err=True)
     click.echo(
-        f"Queued {run.queued} messages for {len(run.reminders)} reminders "
-        f"({run.today:%d/%m/%Y})."
+        f"Queued {run.queued} messages for {len(run.reminders)} reminders ({run.today:%d/%m/%Y})."
     )
     if not queue_only:
         _echo_delivery(mail.deliver_pending())

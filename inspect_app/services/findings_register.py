@@ -107,9 +107,7 @@ def parse_filters(args) -> RegisterFilters:
 
 def overdue_condition(today: date):
     """Not closed and past its due date (the same rule as `findings.is_overdue`)."""
-    return and_(
-        Finding.status.in_(NOT_CLOSED), Finding.due_on.is_not(None), Finding.due_on < today
-    )
+    return and_(Finding.status.in_(NOT_CLOSED), Finding.due_on.is_not(None), Finding.due_on < today)
 
 
 def register_query(user, filters: RegisterFilters, today: date | None = None) -> Select:
@@ -161,9 +159,7 @@ def count(query: Select) -> int:
 
 
 def is_overdue(finding: Finding, today: date) -> bool:
-    return (
-        finding.status in NOT_CLOSED and finding.due_on is not None and finding.due_on < today
-    )
+    return finding.status in NOT_CLOSED and finding.due_on is not None and finding.due_on < today
 
 
 def days_open(finding: Finding, today: date) -> int:

@@ -25,9 +25,7 @@ class RegisterFilterForm(FlaskForm):
     year = ChoiceField(_l("Năm"), validators=[Optional()])
     agency = StringField(_l("Mã cơ quan"), validators=[Optional(), Length(max=32)])
     level = ChoiceField(_l("Cấp"), choices=_all(AgencyLevel.choices()), validators=[Optional()])
-    severity = ChoiceField(
-        _l("Mức độ"), choices=_all(Severity.choices()), validators=[Optional()]
-    )
+    severity = ChoiceField(_l("Mức độ"), choices=_all(Severity.choices()), validators=[Optional()])
     status = ChoiceField(
         _l("Trạng thái"),
         choices=_all([*FindingStatus.choices(), ("not_closed", _l("Chưa đóng"))]),
