@@ -29,7 +29,14 @@ from inspect_app.blueprints.followup.forms import (
 from inspect_app.extensions import db
 from inspect_app.models import MailStatus, OutboundEmail, Role
 from inspect_app.permissions import roles_required
-from inspect_app.services import audit, calendar_feed, mail, notifications, work_queues
+from inspect_app.services import (
+    audit,
+    calendar_feed,
+    mail,
+    notifications,
+    record_check,
+    work_queues,
+)
 from inspect_app.services import findings_register as register
 from inspect_app.services.exports import XLSX_MIMETYPE
 from inspect_app.services.inspection_views import inspection_years
@@ -43,6 +50,12 @@ def unread_notifications() -> int:
     if not current_user.is_authenticated:
         return 0
     return notifications.unread_count(current_user)
+
+
+@bp.app_template_global("nonconforming_without_finding")
+def nonconforming_without_finding(inspection) -> list:
+    """For the conclude form: "Không phù hợp" items on which no finding was raised."""
+    return record_check.nonconforming_without_finding(inspection)
 
 
 # --- the findings register -------------------------------------------------------------------
