@@ -50,6 +50,7 @@ from inspect_app.models import (
     TrainingParticipant,
     User,
 )
+from inspect_app.services import demo_followup
 from inspect_app.services.checklist_content import (
     DEFAULT_TEMPLATE_NAME,
     DEFAULT_TEMPLATE_VERSION,
@@ -1215,4 +1216,5 @@ def seed_demo(password: str) -> dict[str, int]:
     seed_current_plan(seed)
     seed_training(seed)
     seed_announcements(seed)
+    demo_followup.seed_followup(seed, password, AGENCY_USER_AGENCY)
     return row_counts()
