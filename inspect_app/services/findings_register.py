@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import xlsxwriter
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from inspect_app import clock
@@ -27,8 +27,8 @@ from inspect_app.models import (
 )
 from inspect_app.permissions import visible_inspections
 from inspect_app.services.exports import safe_text as safe_cell
+from inspect_app.services.reminder_targets import NOT_CLOSED, overdue_condition
 
-NOT_CLOSED = (FindingStatus.OPEN, FindingStatus.REOPENED, FindingStatus.RESPONDED)
 #: the `status` filter value for every finding not closed yet (open, responded, reopened).
 NOT_CLOSED_FILTER = "not_closed"
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -103,11 +103,6 @@ def parse_filters(args) -> RegisterFilters:
         status=text("status"),
         overdue=overdue == "1",
     )
-
-
-def overdue_condition(today: date):
-    """Not closed and past its due date (the same rule as `findings.is_overdue`)."""
-    return and_(Finding.status.in_(NOT_CLOSED), Finding.due_on.is_not(None), Finding.due_on < today)
 
 
 def register_query(user, filters: RegisterFilters, today: date | None = None) -> Select:

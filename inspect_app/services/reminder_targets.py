@@ -6,7 +6,7 @@ answered in the meantime is not sent) and the work queues.
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, select
 
 from inspect_app.extensions import db
 from inspect_app.models import (
@@ -21,6 +21,14 @@ from inspect_app.models import (
 
 #: findings whose corrective action the agency still owes.
 AWAITING_ACTION = (FindingStatus.OPEN, FindingStatus.REOPENED)
+NOT_CLOSED = (FindingStatus.OPEN, FindingStatus.REOPENED, FindingStatus.RESPONDED)
+
+
+def overdue_condition(today):
+    """Not closed and past its due date (the same rule as `findings.is_overdue`)."""
+    return and_(
+        Finding.status.in_(NOT_CLOSED), Finding.due_on.is_not(None), Finding.due_on < today
+    )
 
 
 def dossiers_awaiting() -> Select:

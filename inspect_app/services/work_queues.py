@@ -35,7 +35,7 @@ from inspect_app.models import (
 )
 from inspect_app.permissions import visible_inspections
 from inspect_app.services import mail, reminder_targets
-from inspect_app.services.findings_register import overdue_condition
+from inspect_app.services.reminder_targets import overdue_condition
 
 #: rows of each queue shown on the home page; the rest is one click away.
 HOME_ROWS = 5
