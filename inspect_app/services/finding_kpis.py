@@ -7,6 +7,7 @@ median days from raising to closing; and, as of today, the agencies with an over
 
 from __future__ import annotations
 
+from datetime import date
 from statistics import median
 
 from sqlalchemy import distinct, func, select
@@ -15,6 +16,14 @@ from inspect_app import clock
 from inspect_app.extensions import db
 from inspect_app.models import Agency, Finding, FindingStatus, Inspection, InspectionPlan
 from inspect_app.services.reminder_targets import overdue_condition
+
+
+def opened_on(created_at, concluded_on: date | None, conducted_on: date | None) -> date:
+    """The day a finding was raised: its creation, or the inspection's day when that is earlier
+    (findings recorded after the fact, such as imported paper records)."""
+    opened = clock.local(created_at).date()
+    inspection_day = concluded_on or conducted_on
+    return min(opened, inspection_day) if inspection_day else opened
 
 
 def _empty(year) -> dict:
@@ -31,20 +40,23 @@ def kpis(first: int, last: int, today=None) -> dict:
             Finding.due_on,
             Finding.created_at,
             Finding.verified_at,
+            Inspection.concluded_on,
+            Inspection.conducted_on,
         )
         .join(Finding.inspection)
         .join(Inspection.plan)
         .where(InspectionPlan.year.between(first, last))
     )
     years = {year: _empty(year) for year in range(first, last + 1)}
-    for year, status, due, created, verified in rows:
+    for year, status, due, created, verified, concluded_on, conducted_on in rows:
         entry = years[year]
         entry["raised"] += 1
         closed = status is FindingStatus.CLOSED and verified is not None
         if closed:
             entry["closed"] += 1
             closed_on = clock.local(verified).date()
-            entry["days"].append((closed_on - clock.local(created).date()).days)
+            opened = opened_on(created, concluded_on, conducted_on)
+            entry["days"].append(max((closed_on - opened).days, 0))
         if due is not None and (closed or due < today):
             entry["due"] += 1
             if closed and closed_on <= due:

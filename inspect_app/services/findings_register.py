@@ -27,6 +27,7 @@ from inspect_app.models import (
 )
 from inspect_app.permissions import visible_inspections
 from inspect_app.services.exports import safe_text as safe_cell
+from inspect_app.services.finding_kpis import opened_on
 from inspect_app.services.reminder_targets import NOT_CLOSED, overdue_condition
 
 #: the `status` filter value for every finding not closed yet (open, responded, reopened).
@@ -159,7 +160,8 @@ def is_overdue(finding: Finding, today: date) -> bool:
 
 def days_open(finding: Finding, today: date) -> int:
     """Days from raising to closing (or to today while not closed)."""
-    opened = clock.local(finding.created_at).date()
+    inspection = finding.inspection
+    opened = opened_on(finding.created_at, inspection.concluded_on, inspection.conducted_on)
     if finding.status is FindingStatus.CLOSED and finding.verified_at is not None:
         end = clock.local(finding.verified_at).date()
     else:

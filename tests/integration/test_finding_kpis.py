@@ -36,7 +36,13 @@ def _world(make_user, make_plan, make_inspection, make_agency):
     lead = make_user(Role.INSPECTOR)
     plan = make_plan(2026)
     late_agency = make_agency("UBND xã Bình Sơn", code="X-BS")
-    a = make_inspection(plan=plan, lead=lead, status=InspectionStatus.CONCLUDED)
+    a = make_inspection(
+        plan=plan,
+        lead=lead,
+        status=InspectionStatus.CONCLUDED,
+        conducted_on=date(2026, 5, 30),
+        concluded_on=date(2026, 6, 1),
+    )
     b = make_inspection(plan=plan, agency=late_agency, lead=lead, status=InspectionStatus.CONCLUDED)
     # closed on time after 10 days; closed late after 30 days; open and overdue; open, not due.
     _finding(a, lead, due=date(2026, 6, 30), raised=(2026, 6, 1), closed=(2026, 6, 11))

@@ -31,10 +31,22 @@ def register_world(frozen_clock, make_agency, make_user, make_plan, make_inspect
     department = make_agency("Sở Tư pháp", code="S001")
     lead = make_user(Role.INSPECTOR)
     outsider = make_user(Role.INSPECTOR)
+    # Concluded after the findings were raised (20 and 60 days before the frozen today).
     insp_a = make_inspection(
-        plan=plan_2026, agency=commune, lead=lead, status=InspectionStatus.CONCLUDED
+        plan=plan_2026,
+        agency=commune,
+        lead=lead,
+        status=InspectionStatus.CONCLUDED,
+        conducted_on=date(2026, 11, 20),
+        concluded_on=date(2026, 11, 20),
     )
-    insp_b = make_inspection(plan=plan_2025, agency=department, status=InspectionStatus.CONCLUDED)
+    insp_b = make_inspection(
+        plan=plan_2025,
+        agency=department,
+        status=InspectionStatus.CONCLUDED,
+        conducted_on=date(2026, 10, 4),
+        concluded_on=date(2026, 10, 4),
+    )
     insp_draft = make_inspection(plan=draft, agency=commune, lead=lead)
 
     def finding(inspection, severity, due, status=FindingStatus.OPEN, **fields):
