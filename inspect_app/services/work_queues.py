@@ -282,7 +282,7 @@ def _inspection_row(inspection: Inspection, today: date) -> QueueRow:
     return QueueRow(
         text=f"{inspection.agency.name} ({inspection.mode.label})",
         url=f"/inspections/{inspection.id}",
-        due=inspection.planned_from,
+        # The planned window is not a deadline: shown as detail, never as "hạn".
         detail=window,
     )
 
