@@ -82,11 +82,17 @@ def send_reminders(today: date | None = None) -> ReminderRun:
     check_run_date(today)
     run = ReminderRun(today=today)
     done = _already_sent()
-    for inspection in db.session.scalars(
-        reminder_targets.dossiers_awaiting().options(selectinload(Inspection.agency))
-    ):
+    # Only what falls in a reminder's window is loaded (a national register has many more).
+    first, last = today - timedelta(days=OVERDUE_CATCH_UP_DAYS), today + timedelta(days=7)
+    dossiers = reminder_targets.dossiers_awaiting().where(
+        Inspection.dossier_due.between(first, last)
+    )
+    for inspection in db.session.scalars(dossiers.options(selectinload(Inspection.agency))):
         _remind(run, done, "dossier", inspection, inspection.agency, inspection.dossier_due)
-    for finding in db.session.scalars(reminder_targets.findings_awaiting()):
+    findings = reminder_targets.findings_awaiting().where(Finding.due_on.between(first, last))
+    for finding in db.session.scalars(
+        findings.options(selectinload(Finding.inspection).selectinload(Inspection.agency))
+    ):
         _remind(run, done, "finding", finding, finding.inspection.agency, finding.due_on)
     _lead_digests(run, done)
     db.session.flush()
@@ -174,12 +180,13 @@ def overdue_for_leads(today: date) -> dict[int, list[tuple[Inspection, str, obje
     dossiers = reminder_targets.dossiers_awaiting().where(
         Inspection.dossier_due < today, Inspection.lead_id.is_not(None)
     )
-    for inspection in db.session.scalars(dossiers):
+    for inspection in db.session.scalars(dossiers.options(selectinload(Inspection.agency))):
         found[inspection.lead_id].append((inspection, "dossier", inspection))
     findings = reminder_targets.findings_awaiting().where(
         Finding.due_on < today, Inspection.lead_id.is_not(None)
     )
-    for finding in db.session.scalars(findings):
+    eager = selectinload(Finding.inspection).selectinload(Inspection.agency)
+    for finding in db.session.scalars(findings.options(eager)):
         found[finding.inspection.lead_id].append((finding.inspection, "finding", finding))
     return found
 
