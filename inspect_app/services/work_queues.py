@@ -2,7 +2,7 @@
 
 A queue is a named query over what the user may see. The home page shows each queue's count
 (a link to the filtered list: the findings register, the inspection list, or the queue's own
-page `/work/<key>`) and its first rows; `/work/<key>` pages the whole queue.
+page `/queues/<key>`) and its first rows; `/queues/<key>` pages the whole queue.
 """
 
 from __future__ import annotations
@@ -487,7 +487,7 @@ def definition(user, key: str) -> QueueDef | None:
 
 
 def queue_url(definition: QueueDef, user) -> str:
-    return definition.link(user) if definition.link else f"/work/{definition.key}"
+    return definition.link(user) if definition.link else f"/queues/{definition.key}"
 
 
 def _count(query: Select) -> int:

@@ -181,11 +181,11 @@ def test_home_page_shows_the_queue_and_every_count_is_a_link_that_works(
 
 def test_a_queue_page_lists_every_row_and_others_are_404(client, login, queue_world):
     login(queue_world["lead"])
-    html = client.get("/work/inspections_this_month").get_data(as_text=True)
+    html = client.get("/queues/inspections_this_month").get_data(as_text=True)
     assert f"/inspections/{queue_world['this_week'].id}" in html
     assert f"/inspections/{queue_world['later'].id}" in html
-    assert client.get("/work/failed_mail").status_code == 404
-    assert client.get("/work/no_such_queue").status_code == 404
+    assert client.get("/queues/failed_mail").status_code == 404
+    assert client.get("/queues/no_such_queue").status_code == 404
 
 
 def test_notifications_in_the_navigation_bar_for_staff_too(client, login, queue_world):

@@ -113,7 +113,7 @@ def findings_export():
 # --- work queues -----------------------------------------------------------------------------
 
 
-@bp.route("/work/<key>")
+@bp.route("/queues/<key>")
 @roles_required(*ALL_ROLES)
 def work_queue(key: str):
     definition = work_queues.definition(current_user, key)
