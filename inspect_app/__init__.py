@@ -27,6 +27,7 @@ FEATURE_BLUEPRINTS = (
     "training",
     "admin",
     "documents",
+    "followup",
 )
 
 
@@ -48,6 +49,8 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     app.config.update(from_environment())
     if overrides:
         app.config.update(overrides)
+    # One zone for "today" and for every timestamp shown (DESIGN 5.10).
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["APP_TIMEZONE"]
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
 
@@ -101,7 +104,16 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from inspect_app import cli, cli_imports, cli_plans, cli_proposal, cli_reports, cli_training
+    from inspect_app import (
+        cli,
+        cli_followup,
+        cli_imports,
+        cli_plans,
+        cli_proposal,
+        cli_reports,
+        cli_training,
+    )
 
-    for module in (cli, cli_imports, cli_plans, cli_proposal, cli_reports, cli_training):
+    modules = (cli, cli_followup, cli_imports, cli_plans, cli_proposal, cli_reports, cli_training)
+    for module in modules:
         module.register(app)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
 from flask import Flask
 
+from inspect_app import clock
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 
@@ -35,7 +35,7 @@ def import_agencies_command(path: Path):
     if not result.ok:
         _fail(result.errors)
     try:
-        apply_agency_import(result, today=date.today())
+        apply_agency_import(result, today=clock.today())
     except DomainError as exc:
         _fail(exc.message.splitlines())
     db.session.commit()

@@ -53,6 +53,7 @@ def from_environment() -> dict:
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
     max_upload_mb = _int_env("MAX_UPLOAD_MB", 25)
+    app_timezone = os.environ.get("APP_TIMEZONE", "").strip() or "Asia/Ho_Chi_Minh"
     return {
         "INSTANCE_DIR": str(instance_dir),
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -63,8 +64,26 @@ def from_environment() -> dict:
         "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024 + 64 * 1024,
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD") or "inspect-demo",
         "PROXY_FIX": os.environ.get("PROXY_FIX", "").strip() in ("1", "true", "yes"),
+        #: "today" and every timestamp shown are in this zone (DESIGN 5.10).
+        "APP_TIMEZONE": app_timezone,
+        **mail_settings(),
         #: how long "Ghi nhớ đăng nhập" keeps a field device logged in.
         "REMEMBER_COOKIE_DURATION": timedelta(days=_int_env("REMEMBER_DAYS", 30)),
+    }
+
+
+def mail_settings() -> dict:
+    """Outgoing mail (DESIGN 5.10); without MAIL_SERVER messages become .eml files."""
+    return {
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "").strip() or None,
+        "MAIL_PORT": _int_env("MAIL_PORT", 25),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "").strip().lower() in ("1", "true", "yes"),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER")
+        or "inspect_app <no-reply@localhost>",
+        #: links in e-mails and the calendar feed are built from this address.
+        "APP_BASE_URL": (os.environ.get("APP_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
     }
 
 
@@ -74,7 +93,7 @@ class BaseConfig:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLALCHEMY_RECORD_QUERIES = False
     BABEL_DEFAULT_LOCALE = "vi"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    APP_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")
     BOOTSTRAP_SERVE_LOCAL = True
     SESSION_COOKIE_HTTPONLY = True

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 from flask import current_app, request, session
 from flask_babel import format_datetime, format_decimal, get_locale
 
 SESSION_KEY = "lang"
-#: Vietnam has one time zone and no daylight saving time.
-LOCAL_TZ = timezone(timedelta(hours=7), "ICT")
 
 
 def select_locale() -> str:

@@ -26,6 +26,7 @@ NAV_ENTRIES = (
     NavEntry("decisions.index", _l("Quyết định"), (Role.ADMIN, Role.VIEWER)),
     NavEntry("plans.index", _l("Kế hoạch kiểm tra"), STAFF),
     NavEntry("inspections.index", _l("Cuộc kiểm tra"), STAFF),
+    NavEntry("followup.findings_register", _l("Phát hiện"), ALL),
     NavEntry("inspections.offline_data", _l("Dữ liệu ngoại tuyến"), (Role.INSPECTOR,)),
     NavEntry("portal.index", _l("Cơ quan của tôi"), (Role.AGENCY,)),
     NavEntry("conformity.admin_index", _l("Công bố HTQLCL"), (Role.ADMIN, Role.VIEWER)),

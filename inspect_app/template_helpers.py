@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Flask, request, url_for
 from flask_login import current_user
 
-from inspect_app import i18n, permissions
+from inspect_app import clock, i18n, permissions
 from inspect_app.models import AgencyLevel, InspectionStatus
 from inspect_app.navigation import nav_items
 
@@ -29,7 +27,7 @@ def register(app: Flask) -> None:
             "level_labels": {level.value: level.label for level in AgencyLevel},
             "statuses": list(InspectionStatus),
             "view_names": app.view_functions,
-            "today": date.today(),
+            "today": clock.today(),
         }
 
 

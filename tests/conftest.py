@@ -133,4 +133,4 @@ def login(client):
     return _login
 
 
-pytest_plugins = ["tests.factories"]
+pytest_plugins = ["tests.factories", "tests.followup_fixtures"]

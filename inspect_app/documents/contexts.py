@@ -154,6 +154,19 @@ def record_context(inspection: Inspection) -> dict:
                     "due_on": format_day(finding.due_on),
                 }
                 for number, finding in enumerate(page["findings"], start=1)
+            ]
+            + [  # non-conforming and observation items without a finding, as on the page
+                {
+                    "number": number,
+                    "requirement": item.code,
+                    "description": "\n".join(filter(None, (item.text, answer.note))),
+                    "severity": answer.result.label,
+                    "corrective_action": "",
+                    "due_on": "",
+                }
+                for number, (item, answer) in enumerate(
+                    page["unrecorded"], start=len(page["findings"]) + 1
+                )
             ],
             "conclusion": conclusion,
             "agency_signer": representatives[0] if representatives else "",

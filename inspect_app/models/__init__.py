@@ -35,6 +35,7 @@ from inspect_app.models.inspection import (
     inspection_members,
 )
 from inspect_app.models.login_attempt import LoginAttempt
+from inspect_app.models.mail import MailStatus, OutboundEmail, SentReminder
 from inspect_app.models.notification import Notification
 from inspect_app.models.plan import InspectionPlan, PlanAmendment
 from inspect_app.models.proposal import ProposalAdjustment, ProposalSetting
@@ -71,13 +72,16 @@ __all__ = [
     "InspectionStatus",
     "IsoOfficer",
     "LoginAttempt",
+    "MailStatus",
     "Notification",
+    "OutboundEmail",
     "PlanAmendment",
     "PlanStatus",
     "ProposalAdjustment",
     "ProposalSetting",
     "Result",
     "Role",
+    "SentReminder",
     "Severity",
     "Standard",
     "SyncOp",

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import enum
 import unicodedata
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import DateTime, Enum
 from sqlalchemy.orm import Mapped, mapped_column
 
+from inspect_app import clock
+
 
 def utcnow() -> datetime:
-    """Timezone-aware now, the default for every timestamp column."""
-    return datetime.now(UTC)
+    """Timezone-aware now, the default for every timestamp column (see `inspect_app.clock`)."""
+    return clock.utc_now()
 
 
 def enum_type(enum_cls: type[enum.Enum], name: str) -> Enum:

@@ -7,8 +7,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from inspect_app import clock
 from inspect_app.extensions import db
-from inspect_app.i18n import LOCAL_TZ
 from inspect_app.models import AuditLog, User
 from inspect_app.models.base import search_key
 
@@ -20,7 +20,7 @@ def object_types() -> list[str]:
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
+    return datetime.combine(day, time.min, tzinfo=clock.app_timezone())
 
 
 def audit_page(filters: dict, page: int, per_page: int):

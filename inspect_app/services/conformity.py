@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select
 
+from inspect_app import clock
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import (
@@ -297,7 +298,7 @@ def check_submission(
     agency: Agency, *, number: str, announced_on: date | None, today: date | None = None
 ) -> None:
     """The rules a new announcement must meet; raises AnnouncementError with a message."""
-    today = today or date.today()
+    today = today or clock.today()
     if announced_on is None:
         raise AnnouncementError(_("Cần nhập ngày ký quyết định công bố."))
     if announced_on > today:

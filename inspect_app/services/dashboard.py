@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from inspect_app import clock
 from inspect_app.extensions import db
 from inspect_app.models import (
     Agency,
@@ -87,7 +88,7 @@ def inspector_overview(user, today: date) -> dict:
 
 def agency_overview(user, today: date | None = None) -> dict:
     """The agency's home: its inspections, dossier requests, open findings, announcements."""
-    today = today or date.today()
+    today = today or clock.today()
     inspections = db.session.scalars(
         visible_inspections(user).order_by(InspectionPlan.year.desc(), Inspection.id.desc())
     ).all()

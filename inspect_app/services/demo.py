@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import func, select
 from vietnam_provinces import Province, Ward
 
+from inspect_app import clock
 from inspect_app.extensions import db
 from inspect_app.models import (
     Agency,
@@ -49,6 +50,7 @@ from inspect_app.models import (
     TrainingParticipant,
     User,
 )
+from inspect_app.services import demo_followup
 from inspect_app.services.checklist_content import (
     DEFAULT_TEMPLATE_NAME,
     DEFAULT_TEMPLATE_VERSION,
@@ -1217,7 +1219,7 @@ def seed_demo(password: str) -> dict[str, int]:
     """Load the demo data set, creating only what is missing; flush, never commit."""
     wards = today_wards()
     seed = Seed(
-        today=date.today(),
+        today=clock.today(),
         specs=agency_specs(wards),
         ward_codes={ward.name: ward_agency_code(ward) for ward in wards},
     )
@@ -1231,4 +1233,5 @@ def seed_demo(password: str) -> dict[str, int]:
     seed_current_plan(seed)
     seed_training(seed)
     seed_announcements(seed)
+    demo_followup.seed_followup(seed, password, AGENCY_USER_AGENCY)
     return row_counts()

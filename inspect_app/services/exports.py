@@ -33,7 +33,7 @@ from inspect_app.models import (
     TrainingParticipant,
     User,
 )
-from inspect_app.services import tallies
+from inspect_app.services import finding_kpis, tallies
 
 #: a cell from user text starting with one of these would be read as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -482,6 +482,7 @@ def write_tally_workbook(first: int, last: int, target: IO[bytes] | str) -> dict
         _write_findings(workbook, styles, report["from"], report["to"])
         _write_coverage(workbook, styles, report)
         _write_training(workbook, styles, report["from"], report["to"])
+        finding_kpis.write_kpi_sheet(workbook, report["from"], report["to"])
         workbook.set_properties(
             {"title": _("Tổng hợp kết quả kiểm tra %(a)d - %(b)d", a=first, b=last)}
         )

@@ -13,6 +13,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from inspect_app import clock
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import (
@@ -117,7 +118,7 @@ def create_finding(
     today: date | None = None,
 ) -> Finding:
     """Raise a finding on an inspection (optionally on one of its checklist items)."""
-    today = today or date.today()
+    today = today or clock.today()
     description = _required(description, _("Cần mô tả phát hiện."))
     action = _required(corrective_action_required, _("Cần nêu hành động khắc phục yêu cầu."))
     severity = Severity(severity)
@@ -234,7 +235,7 @@ def is_overdue(finding: Finding, today: date | None = None) -> bool:
     return (
         finding.due_on is not None
         and finding.status is not F.CLOSED
-        and finding.due_on < (today or date.today())
+        and finding.due_on < (today or clock.today())
     )
 
 

@@ -25,6 +25,7 @@ from typing import IO
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from inspect_app import clock
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import (
@@ -274,7 +275,7 @@ def read_history_workbook(
     progress: Progress = _no_progress,
 ) -> HistoryImport:
     """Read and check the workbook against the register; writes nothing."""
-    today = today or date.today()
+    today = today or clock.today()
     result = HistoryImport()
 
     def read_rows(rows) -> None:
@@ -626,7 +627,7 @@ def apply_history_import(
     has errors, so that nothing is written."""
     if not result.ok:
         raise DomainError("\n".join(result.errors))
-    today = today or date.today()
+    today = today or clock.today()
     rows = [row for row in result.rows if row.new]
     if not rows:
         return 0

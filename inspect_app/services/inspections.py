@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from inspect_app import clock
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import (
@@ -210,7 +211,7 @@ def _required_text(value: str | None, message: str) -> str:
 
 def _apply(inspection, to, conducted_on, conclusion, summary, reason, dossier_request, dossier_due):
     """Set the fields that the target state requires, validating them."""
-    today = date.today()
+    today = clock.today()
     if to is S.DOSSIER_REQUESTED:
         inspection.dossier_request = _required_text(
             dossier_request, _("Cần nêu các tài liệu yêu cầu cơ quan gửi.")

@@ -11,6 +11,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from inspect_app import clock
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import (
@@ -71,7 +72,7 @@ def dossier_is_overdue(inspection: Inspection, today: date | None = None) -> boo
     return (
         accepts_dossier_files(inspection)
         and inspection.dossier_due is not None
-        and inspection.dossier_due < (today or date.today())
+        and inspection.dossier_due < (today or clock.today())
     )
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, select
 from inspect_app.extensions import db
 from inspect_app.models import Answer, ChecklistItem, Inspection, Result
 from inspect_app.services.findings import inspection_findings
+from inspect_app.services.record_check import items_without_finding
 
 
 @dataclass
@@ -78,6 +79,8 @@ def record_context(inspection: Inspection) -> dict:
         "groups": groups,
         "total": total_results(groups),
         "findings": inspection_findings(inspection),
+        # Non-conforming and observation items without a finding: listed too (5.10).
+        "unrecorded": items_without_finding(inspection),
         "results": list(Result),
     }
 

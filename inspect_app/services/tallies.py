@@ -25,6 +25,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from inspect_app import clock
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import (
@@ -107,7 +108,7 @@ def parse_period(first_text: str | None, last_text: str | None) -> tuple[int, in
 
 def default_period(today: date | None = None) -> tuple[int, int]:
     """The last four years, this one included."""
-    year = (today or date.today()).year
+    year = (today or clock.today()).year
     return year - 3, year
 
 

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, case, extract, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from inspect_app import clock
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import (
@@ -370,7 +371,7 @@ def invite_agencies(course: TrainingCourse, invitees: list[Agency]) -> list[Trai
 
 def default_period(today: date | None = None) -> tuple[int, int]:
     """The last four years, this one included."""
-    year = (today or date.today()).year
+    year = (today or clock.today()).year
     return year - SUMMARY_YEARS + 1, year
 
 
@@ -536,7 +537,7 @@ def training_needs(today: date | None = None) -> list[TrainingNeed]:
       later, or other agencies were merged into it in 2025) and nobody from it has been
       present at a course since.
     """
-    today = today or date.today()
+    today = today or clock.today()
     active = list(
         db.session.scalars(
             select(Agency)
@@ -603,7 +604,7 @@ def invitable_agencies(agency_ids: list[int]) -> list[Agency]:
             select(Agency)
             .where(
                 Agency.id.in_(agency_ids),
-                or_(Agency.active_to.is_(None), Agency.active_to >= date.today()),
+                or_(Agency.active_to.is_(None), Agency.active_to >= clock.today()),
             )
             .options(selectinload(Agency.officers))
             .order_by(agencies.level_order(), Agency.name_key, Agency.id)

@@ -54,6 +54,8 @@ API_INSPECTION_READ = policy("401", "404", "404", "ok", "ok", "ok", "ok")
 API_TEAM_WRITE = policy("401", "404", "404", "403", "403", "ok", "ok")
 API_STAFF = policy("401", "403", "ok", "403", "ok", "ok", "ok")
 API_ADMIN_VIEWER = policy("401", "403", "403", "403", "ok", "403", "ok")
+#: a staff work queue: agency users do not have it (404), like an object out of reach
+STAFF_QUEUE = policy("login", "404", "ok", "404", "ok", "ok", "ok")
 LOGOUT = policy("login", "login", "login", "login", "login", "login", "login")
 
 EXPECTED: dict[tuple[str, str], dict[str, str]] = {
@@ -253,6 +255,17 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "documents.template_upload"): ADMIN,
     ("POST", "documents.template_reset"): ADMIN,
     ("GET", "api.plan_proposal_json"): API_ADMIN_VIEWER,
+    ("GET", "api.list_findings"): API_LOGIN,
+    ("GET", "followup.findings_register"): LOGIN,
+    ("GET", "followup.findings_export"): LOGIN,
+    ("GET", "followup.work_queue"): STAFF_QUEUE,
+    ("GET", "followup.account"): LOGIN,
+    ("POST", "followup.account"): LOGIN,
+    ("POST", "followup.calendar_settings"): LOGIN,
+    # The secret in the URL is the credential: calendar applications send no cookie.
+    ("GET", "followup.calendar"): PUBLIC,
+    ("GET", "followup.failed_mail"): ADMIN,
+    ("POST", "followup.resend_mail"): ADMIN,
 }
 
 

@@ -16,6 +16,7 @@ from inspect_app.models import (
     DecisionKind,
     InspectionMode,
     InspectionStatus,
+    MailStatus,
     Result,
     Role,
     Severity,
@@ -26,7 +27,7 @@ from inspect_app.models import (
     User,
 )
 from inspect_app.models.base import utcnow
-from inspect_app.services import evidence, findings, notifications
+from inspect_app.services import calendar_feed, evidence, findings, mail, notifications
 from inspect_app.services.sync import store_answer
 from inspect_app.services.users import create_token
 
@@ -146,6 +147,9 @@ def build_world(make_agency, make_user, make_plan, make_inspection, make_templat
     notice = notifications.notify(agency=agency_a, message="Có yêu cầu hồ sơ", link="/portal/")
     db.session.flush()
     token, _ = create_token(principals["agency_a"])
+    failed_message = mail.queue_message("iso@agency-a.example.org", "Nhắc việc", "Nội dung")
+    failed_message.status = MailStatus.FAILED
+    feed_secret = calendar_feed.new_feed_secret(principals["inspector_on_team"])
     db.session.commit()
     params = {
         "inspection_id": inspection.id,
@@ -167,6 +171,9 @@ def build_world(make_agency, make_user, make_plan, make_inspection, make_templat
         "code": "en",
         "filename": "css/app.css",
         "kind": "record",
+        "message_id": failed_message.id,
+        "key": "overdue_actions",
+        "secret": feed_secret,
     }
     overrides = {
         "portal.dossier": {"inspection_id": dossier.id},

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from inspect_app import clock
 from inspect_app.blueprints.agencies import bp
 from inspect_app.blueprints.agencies.forms import (
     AgencyForm,
@@ -152,7 +152,7 @@ def officer(agency_id: int):
     agency = load_agency(agency_id)
     form = OfficerForm(agency=agency)
     if request.method == "GET":
-        form.since.data = date.today()
+        form.since.data = clock.today()
     if form.validate_on_submit():
         try:
             agencies.set_officer(agency, **form.values())
@@ -198,7 +198,7 @@ def import_confirm():
         return redirect(url_for("agencies.import_upload"))
     result = imports.read_agency_workbook(data)
     try:
-        imports.apply_agency_import(result, today=date.today())
+        imports.apply_agency_import(result, today=clock.today())
     except DomainError:
         db.session.rollback()
         flash(

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from inspect_app import clock
 from inspect_app.blueprints.agencies.forms import ChoiceField, DayField, options
 from inspect_app.models import ChecklistItem, Inspection, Severity
 from inspect_app.storage import ACCEPT, ALLOWED_EXTENSIONS
@@ -57,7 +56,7 @@ class FindingForm(FlaskForm):
             if self.severity.data != Severity.OBSERVATION.value:
                 raise ValidationError(_l("Vui lòng nhập thời hạn khắc phục (dd/mm/yyyy)."))
             return
-        if field.data < date.today():
+        if field.data < clock.today():
             raise ValidationError(_l("Thời hạn khắc phục không được trước ngày hôm nay."))
 
     def values(self) -> dict:

@@ -6,10 +6,9 @@ need only `inspection` in their context; they fetch the rest through these funct
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import request
 
+from inspect_app import clock
 from inspect_app.blueprints.findings import bp
 from inspect_app.blueprints.findings.forms import EvidenceUploadForm
 from inspect_app.i18n import format_number
@@ -24,7 +23,7 @@ def inspection_findings(inspection: Inspection) -> list[Finding]:
 
 @bp.app_template_global("finding_is_overdue")
 def finding_is_overdue(finding: Finding) -> bool:
-    return findings.is_overdue(finding, date.today())
+    return findings.is_overdue(finding, clock.today())
 
 
 @bp.app_template_global("evidence_files")

@@ -1,10 +1,9 @@
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from inspect_app import clock
 from inspect_app.forms import DayField, options
 from inspect_app.models import Conclusion, ConflictResolution, InspectionMode, InspectionStatus
 
@@ -14,12 +13,12 @@ class ActionForm(FlaskForm):
 
 
 def not_in_future(_form, field) -> None:
-    if field.data and field.data > date.today():
+    if field.data and field.data > clock.today():
         raise ValidationError(_l("Ngày không được ở tương lai."))
 
 
 def not_in_past(_form, field) -> None:
-    if field.data and field.data < date.today():
+    if field.data and field.data < clock.today():
         raise ValidationError(_l("Hạn không được trước ngày hôm nay."))
 
 

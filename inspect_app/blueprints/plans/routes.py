@@ -10,6 +10,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from inspect_app import clock
 from inspect_app.blueprints.plans import bp
 from inspect_app.blueprints.plans.forms import (
     ActionForm,
@@ -81,7 +82,7 @@ def index():
 def create():
     form = PlanForm()
     if request.method == "GET" and form.year.data is None:
-        form.year.data = datetime.now().year + 1
+        form.year.data = clock.today().year + 1
     if form.validate_on_submit():
         ok, plan = attempt(
             _("Đã tạo dự thảo kế hoạch năm %(y)d.", y=form.year.data),
@@ -283,7 +284,7 @@ def import_upload():
     form = PlanImportForm()
     result = confirm = None
     if request.method == "GET":
-        form.year.data = datetime.now().year + 1
+        form.year.data = clock.today().year + 1
     if form.validate_on_submit():
         data = form.file.data.read()
         result = plan_import.read_plan_workbook(data, form.year.data)

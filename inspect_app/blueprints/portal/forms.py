@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, MultipleFileField
@@ -17,6 +15,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from inspect_app import clock
 from inspect_app.forms import ChoiceField, DayField, options, required
 from inspect_app.models import Standard
 from inspect_app.services import conformity
@@ -181,5 +180,5 @@ class AnnouncementForm(FlaskForm):
             )
 
     def validate_announced_on(self, field) -> None:
-        if field.data is not None and field.data > date.today():
+        if field.data is not None and field.data > clock.today():
             raise ValidationError(_l("Ngày ký quyết định công bố không được ở tương lai."))

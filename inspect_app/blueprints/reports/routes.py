@@ -20,7 +20,7 @@ from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import Conclusion, Role, Severity, TrainingKind
 from inspect_app.permissions import roles_required
-from inspect_app.services import exports, history_import, imports, tallies
+from inspect_app.services import exports, finding_kpis, history_import, imports, tallies
 
 READERS = (Role.ADMIN, Role.VIEWER)
 #: how many row errors the import preview lists before summarising the rest.
@@ -57,6 +57,7 @@ def index():
         conclusion_labels=Conclusion.choices(),
         severity_labels=Severity.choices(),
         training_labels=TrainingKind.choices(),
+        kpis=finding_kpis.kpis(*period),
     )
 
 

@@ -7,12 +7,12 @@ and agency users get 403 on every page of the register.
 from __future__ import annotations
 
 import io
-from datetime import date
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
+from inspect_app import clock
 from inspect_app.blueprints.training import bp
 from inspect_app.blueprints.training.forms import (
     ActionForm,
@@ -268,7 +268,7 @@ def summary():
 
 
 def _needs(form: NeedsFilterForm) -> list[training.TrainingNeed]:
-    return training.filter_needs(training.training_needs(date.today()), **form.filters())
+    return training.filter_needs(training.training_needs(clock.today()), **form.filters())
 
 
 @bp.route("/needs")
@@ -284,6 +284,6 @@ def needs_xlsx():
     form = NeedsFilterForm(formdata=request.args)
     title = _(
         "Danh sách cơ quan cần đào tạo về HTQLCL (ngày %(day)s)",
-        day=date.today().strftime("%d/%m/%Y"),
+        day=clock.today().strftime("%d/%m/%Y"),
     )
     return send_xlsx(training_exports.needs_xlsx(_needs(form), title), "nhu-cau-dao-tao.xlsx")
