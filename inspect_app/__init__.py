@@ -99,7 +99,14 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from inspect_app import cli, cli_imports, cli_plans, cli_reports, cli_training
+    from inspect_app import (
+        cli,
+        cli_imports,
+        cli_plans,
+        cli_regulations,
+        cli_reports,
+        cli_training,
+    )
 
-    for module in (cli, cli_imports, cli_plans, cli_reports, cli_training):
+    for module in (cli, cli_imports, cli_plans, cli_reports, cli_training, cli_regulations):
         module.register(app)

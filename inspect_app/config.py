@@ -63,6 +63,8 @@ def from_environment() -> dict:
         "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024 + 64 * 1024,
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD") or "inspect-demo",
         "PROXY_FIX": os.environ.get("PROXY_FIX", "").strip() in ("1", "true", "yes"),
+        #: days an agency has to update a process once a legal change made it stale (5.11).
+        "PROCESS_UPDATE_DAYS": _int_env("PROCESS_UPDATE_DAYS", 90),
         #: how long "Ghi nhớ đăng nhập" keeps a field device logged in.
         "REMEMBER_COOKIE_DURATION": timedelta(days=_int_env("REMEMBER_DAYS", 30)),
     }
