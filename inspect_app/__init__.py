@@ -24,6 +24,8 @@ FEATURE_BLUEPRINTS = (
     "conformity",
     "reports",
     "training",
+    "regulations",
+    "processes",
     "admin",
 )
 
