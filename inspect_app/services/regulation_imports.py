@@ -174,7 +174,7 @@ def _check_documents(result: DocumentImport) -> None:
         source = ids.get(source_id) or f"#{source_id}"
         graph[source] = {ids.get(t) or f"#{t}" for t in targets}
     for key, row in in_file.items():
-        graph[key] = {number_key(n) for n in row.data.replaces + row.data.amends}
+        graph[key] = {number_key(n) for n in row.data.replaces + row.data.amends} - {key}
     for key, row in in_file.items():
         if regulations.creates_cycle(graph, key, graph[key]) and not any(
             "vòng" in e for e in row.errors
