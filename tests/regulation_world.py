@@ -38,7 +38,7 @@ def process(agency, code, issued_on, *bases, name=None, procedure=None):
         issued_on=issued_on,
         number="01",
         bases=list(bases),
-        procedure_key=regulations.search_key(procedure) if procedure else None,
+        procedure_key=regulations.procedure_key(procedure) if procedure else None,
     )
     db.session.commit()
     return row

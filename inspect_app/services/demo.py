@@ -39,7 +39,10 @@ from inspect_app.models import (
     InspectionPlan,
     InspectionStatus,
     IsoOfficer,
+    IsoProcess,
+    LegalDocument,
     PlanStatus,
+    ProcessVersion,
     Result,
     Role,
     Severity,
@@ -49,6 +52,7 @@ from inspect_app.models import (
     TrainingParticipant,
     User,
 )
+from inspect_app.services import demo_regulations
 from inspect_app.services.checklist_content import (
     DEFAULT_TEMPLATE_NAME,
     DEFAULT_TEMPLATE_VERSION,
@@ -1185,6 +1189,9 @@ COUNTED = (
     TrainingCourse,
     TrainingParticipant,
     ConformityAnnouncement,
+    LegalDocument,
+    IsoProcess,
+    ProcessVersion,
 )
 
 
@@ -1214,4 +1221,5 @@ def seed_demo(password: str) -> dict[str, int]:
     seed_current_plan(seed)
     seed_training(seed)
     seed_announcements(seed)
+    demo_regulations.seed_regulations(seed.agencies, AGENCY_USER_AGENCY, seed.today)
     return row_counts()

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import Agency, IsoProcess, LegalDocument
-from inspect_app.models.base import search_key
 from inspect_app.services import regulations, workbooks
 from inspect_app.services.decisions import number_key
 from inspect_app.services.regulations import DocumentData
@@ -371,7 +370,7 @@ def apply_process_import(result: ProcessImport, *, by=None) -> dict[str, int]:
             continue
         agency = agencies[row.agency_code.lower()]
         bases = regulations.resolve_bases(row.bases)
-        procedure_key = search_key(row.procedure) if row.procedure else None
+        procedure_key = regulations.procedure_key(row.procedure) if row.procedure else None
         try:
             process = regulations.find_process(agency, row.code)
             if process is None:

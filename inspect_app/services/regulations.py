@@ -9,6 +9,7 @@ the report all read the same query (`stale_rows`). Services flush and never comm
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -98,6 +99,11 @@ def kind_from_text(text: str | None, number: str = "") -> LegalDocumentKind:
         if marker in tail:
             return kind
     return LegalDocumentKind.OTHER
+
+
+def procedure_key(name: str | None) -> str:
+    """A TTHC name without case, diacritics or punctuation ("X - quang" = "X-quang")."""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", search_key(name)).split())[:NAME_MAX]
 
 
 def split_numbers(text: str | None) -> list[str]:
@@ -671,7 +677,7 @@ def add_procedures(
         name = " ".join((name or "").split())
         if not name:
             raise DomainError(_("Tên thủ tục hành chính không được để trống."))
-        key = search_key(name)
+        key = procedure_key(name)
         if key in existing:
             continue
         existing.add(key)
@@ -679,7 +685,7 @@ def add_procedures(
             agency=agency,
             document=document,
             name=name[:NAME_MAX],
-            name_key=key[:NAME_MAX],
+            name_key=key,
             field=(field_name or "")[:255],
             position=position,
         )
@@ -804,41 +810,49 @@ class Episode:
 
 
 def _episodes(on: date, *, document_id: int | None = None) -> list[Episode]:
-    """Every (process, change) where the change took effect while an older version was in
-    force; the legal bases are the process's current ones."""
-    change, bases = LegalDocumentChange, process_legal_bases.c
-    first_version = (
-        select(func.min(ProcessVersion.issued_on))
-        .where(ProcessVersion.process_id == IsoProcess.id)
-        .scalar_subquery()
-    )
-    updated = (
-        select(func.min(ProcessVersion.issued_on))
-        .where(
-            ProcessVersion.process_id == IsoProcess.id,
-            ProcessVersion.issued_on >= change.effective_on,
-        )
-        .scalar_subquery()
-    )
-    query = (
-        select(
-            IsoProcess.id,
-            IsoProcess.agency_id,
-            change.document_id,
-            change.effective_on,
-            updated,
-        )
-        .select_from(change)
-        .join(process_legal_bases, bases.document_id == change.target_id)
-        .join(IsoProcess, IsoProcess.id == bases.process_id)
-        .where(change.effective_on <= on, first_version < change.effective_on)
-    )
+    """Every (process, change) where the change took effect while a version citing the changed
+    document was in force; the legal bases are those the version in force cited then."""
+    query = select(
+        LegalDocumentChange.document_id,
+        LegalDocumentChange.effective_on,
+        LegalDocument.number_key,
+    ).join(LegalDocument, LegalDocument.id == LegalDocumentChange.target_id)
+    query = query.where(LegalDocumentChange.effective_on <= on)
     if document_id is not None:
-        query = query.where(change.document_id == document_id)
-    return [
-        Episode(pid, agency_id, doc_id, since, due_on(since), upd)
-        for pid, agency_id, doc_id, since, upd in db.session.execute(query)
-    ]
+        query = query.where(LegalDocumentChange.document_id == document_id)
+    changes = db.session.execute(query).all()
+    if not changes:
+        return []
+    targets = {key for _doc, _eff, key in changes}
+    versions: dict[int, list[tuple[date, set[str]]]] = defaultdict(list)
+    rows = db.session.execute(
+        select(
+            ProcessVersion.process_id, ProcessVersion.issued_on, ProcessVersion.legal_bases
+        ).order_by(ProcessVersion.process_id, ProcessVersion.issued_on)
+    )
+    for pid, issued_on, bases in rows:
+        versions[pid].append((issued_on, {number_key(n) for n in split_numbers(bases)}))
+    agency_of = dict(db.session.execute(select(IsoProcess.id, IsoProcess.agency_id)).all())
+    episodes = []
+    for pid, history in versions.items():
+        if not any(targets & cited for _day, cited in history):
+            continue
+        for doc_id, effective, target_key in changes:
+            in_force = [cited for day, cited in history if day < effective]
+            if not in_force or target_key not in in_force[-1]:
+                continue
+            later = [day for day, _cited in history if day >= effective]
+            episodes.append(
+                Episode(
+                    pid,
+                    agency_of[pid],
+                    doc_id,
+                    effective,
+                    due_on(effective),
+                    later[0] if later else None,
+                )
+            )
+    return episodes
 
 
 # --- the report: per year ------------------------------------------------------------------------

@@ -186,7 +186,7 @@ def test_agency_adds_a_process_covering_a_tthc(client, login, world):
             "issued_on": "02/01/2020",
             "number": "01",
             "bases": "2093/QĐ-UBND",
-            "procedure": regulations.search_key("Đăng ký công bố hợp chuẩn"),
+            "procedure": regulations.procedure_key("Đăng ký công bố hợp chuẩn"),
         },
         follow_redirects=True,
     )

@@ -245,3 +245,18 @@ def test_change_impacts_and_yearly_figures(province):
     assert figures[2021].agencies_overdue == 1
     paragraph = regulations.limitation_paragraph(list(figures.values()))
     assert "thường xuyên thay đổi" in paragraph and "2 quy trình" in paragraph
+
+
+def test_the_tally_workbook_counts_changes_per_year(province):
+    import io
+
+    from openpyxl import load_workbook
+
+    from inspect_app.services import exports
+
+    document("971/QĐ-UBND", date(2020, 7, 3), amends=["599/QĐ-UBND"])
+
+    book = load_workbook(io.BytesIO(exports.tally_workbook(2019, 2021)), read_only=True)
+    rows = [tuple(r) for r in book["Văn bản pháp luật"].iter_rows(min_row=2, values_only=True)]
+
+    assert rows == [(2019, 0, 0, 0, 0, 0), (2020, 1, 2, 0, 0, 2), (2021, 0, 0, 0, 0, 2)]

@@ -93,7 +93,14 @@ def test_summary_has_level_columns_a_native_chart_and_the_other_sheets(small_wor
     data = exports.tally_workbook(2019, 2021)
     book = read(data)
 
-    assert book.sheetnames == ["Tổng hợp", "Danh sách kiểm tra", "Phát hiện", "Công bố", "Đào tạo"]
+    assert book.sheetnames == [
+        "Tổng hợp",
+        "Danh sách kiểm tra",
+        "Phát hiện",
+        "Công bố",
+        "Đào tạo",
+        "Văn bản pháp luật",
+    ]
     header = [c.value for c in book["Tổng hợp"][1]]
     assert "Kiểm tra: Cấp xã" in header
     commune = header.index("Kiểm tra: Cấp xã")

@@ -31,3 +31,10 @@ def iso_day(text: str) -> str:
     from inspect_app.i18n import format_day
 
     return format_day(date.fromisoformat(text)) if text else ""
+
+
+@bp.app_template_global()
+def regulation_report(first: int, last: int) -> dict:
+    """The tracker's figures per year and the report's "Hạn chế" sentence for the period."""
+    figures = regulations.yearly_figures(first, last, regulations.today())
+    return {"years": figures, "paragraph": regulations.limitation_paragraph(figures)}
