@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import contains_eager
 
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
@@ -471,14 +472,16 @@ def stale_rows(on: date, *, agency_id: int | None = None) -> Select:
     query = (
         select(
             IsoProcess.id.label("process_id"),
-            IsoProcess.agency_id.label("agency_id"),
+            # one agency per process; an aggregate keeps GROUP BY on the key alone, so that
+            # a keyset page walks the primary key and stops after `limit` groups
+            func.min(IsoProcess.agency_id).label("agency_id"),
             func.min(change.effective_on).label("stale_since"),
         )
         .select_from(change)
         .join(process_legal_bases, bases.document_id == change.target_id)
         .join(IsoProcess, IsoProcess.id == bases.process_id)
         .where(change.effective_on <= on, change.effective_on > IsoProcess.version_date)
-        .group_by(IsoProcess.id, IsoProcess.agency_id)
+        .group_by(IsoProcess.id)
     )
     if agency_id is not None:
         query = query.where(IsoProcess.agency_id == agency_id)
@@ -534,8 +537,9 @@ def stale_processes(
 ) -> list[StaleProcess]:
     """Stale processes in id order (keyset pages with `after_id`), each with its reasons."""
     rows = stale_rows(on, agency_id=agency_id)
-    if after_id is not None:
-        rows = rows.where(IsoProcess.id > after_id)
+    if after_id is not None or limit is not None:
+        # the bound makes the planner walk processes by key and stop at `limit`
+        rows = rows.where(IsoProcess.id > (after_id or 0))
     if process_ids is not None:
         rows = rows.where(IsoProcess.id.in_(list(process_ids)))
     rows = rows.order_by(IsoProcess.id)
@@ -547,7 +551,10 @@ def stale_processes(
     processes = {
         p.id: p
         for p in db.session.scalars(
-            select(IsoProcess).where(IsoProcess.id.in_(found)).join(IsoProcess.agency)
+            select(IsoProcess)
+            .where(IsoProcess.id.in_(found))
+            .join(IsoProcess.agency)
+            .options(contains_eager(IsoProcess.agency))
         )
     }
     reasons = _reasons(found, on)
