@@ -119,7 +119,13 @@ class IsoProcess(db.Model):
     """One process of an agency's ISO catalogue (danh mục quy trình ISO)."""
 
     __tablename__ = "iso_processes"
-    __table_args__ = (UniqueConstraint("agency_id", "code", name="uq_iso_processes_agency_code"),)
+    __table_args__ = (
+        UniqueConstraint("agency_id", "code", name="uq_iso_processes_agency_code"),
+        CheckConstraint(
+            "stale_since IS NULL OR stale_since > version_date", name="stale_after_version"
+        ),
+        Index("ix_iso_processes_stale_since", "stale_since", "agency_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
@@ -129,6 +135,11 @@ class IsoProcess(db.Model):
     version_date: Mapped[date] = mapped_column(Date)
     #: the current version's issue number (lần ban hành), as written.
     version_number: Mapped[str] = mapped_column(String(32), default="")
+    #: the earliest effective date, after version_date, of a change to one of the legal
+    #: bases (whether or not it is in effect yet); stale on day D when stale_since <= D.
+    #: Kept by services.regulations.refresh_stale_since whenever bases, versions or
+    #: changes move, so the stale list and counts read one indexed column.
+    stale_since: Mapped[date | None] = mapped_column(Date)
     #: search key of the name of the TTHC this process handles, if any.
     procedure_key: Mapped[str | None] = mapped_column(String(500), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select, update
 from sqlalchemy.orm import contains_eager
 
 from inspect_app.errors import DomainError
@@ -247,8 +247,10 @@ def save_document(document: LegalDocument | None, data: DocumentData, *, by=None
                 number=data.number,
             )
         )
+    previous = {change.target_id for change in document.changes}
     _set_changes(document, wanted)
     db.session.flush()
+    refresh_stale_since(document_ids=previous | set(wanted))
     after = audit.snapshot(document, DOCUMENT_FIELDS)
     after["changes"] = {str(k): v.value for k, v in sorted(wanted.items())}
     if before is None:
@@ -418,6 +420,7 @@ def _append_version(process: IsoProcess, issued_on: date, number: str, by) -> Pr
     )
     process.versions.append(version)
     db.session.flush()
+    refresh_stale_since(process_ids=[process.id])
     return version
 
 
@@ -442,6 +445,7 @@ def record_version(
             )
         )
     before = audit.snapshot(process, ["version_date", "version_number", "name"])
+    process.stale_since = None  # recomputed for the new version below
     process.version_date = issued_on
     process.version_number = (number or "").strip()[:VERSION_MAX]
     if name:
@@ -466,14 +470,14 @@ def agency_processes(agency: Agency) -> list[IsoProcess]:
 # --- stale and missing: one query for pages, API, notices and tallies --------------------------
 
 
-def stale_rows(on: date, *, agency_id: int | None = None) -> Select:
-    """(process_id, agency_id, stale_since) of every process stale on `on`, computed in SQL."""
+def derived_stale_rows(on: date, *, agency_id: int | None = None) -> Select:
+    """(process_id, agency_id, stale_since) on `on` straight from the definition (the joins
+    of bases and changes); `stale_rows` reads the same from the kept column."""
     change, bases = LegalDocumentChange, process_legal_bases.c
     query = (
         select(
             IsoProcess.id.label("process_id"),
-            # one agency per process; an aggregate keeps GROUP BY on the key alone, so that
-            # a keyset page walks the primary key and stops after `limit` groups
+            # one agency per process; an aggregate keeps GROUP BY on the key alone
             func.min(IsoProcess.agency_id).label("agency_id"),
             func.min(change.effective_on).label("stale_since"),
         )
@@ -486,6 +490,51 @@ def stale_rows(on: date, *, agency_id: int | None = None) -> Select:
     if agency_id is not None:
         query = query.where(IsoProcess.agency_id == agency_id)
     return query
+
+
+def stale_rows(on: date, *, agency_id: int | None = None) -> Select:
+    """(process_id, agency_id, stale_since) of every process stale on `on`: the one query
+    pages, API, counts and the plan proposal share (an indexed column, see refresh)."""
+    query = select(
+        IsoProcess.id.label("process_id"),
+        IsoProcess.agency_id.label("agency_id"),
+        IsoProcess.stale_since.label("stale_since"),
+    ).where(IsoProcess.stale_since <= on)
+    if agency_id is not None:
+        query = query.where(IsoProcess.agency_id == agency_id)
+    return query
+
+
+def refresh_stale_since(
+    *, process_ids: Iterable[int] | None = None, document_ids: Iterable[int] | None = None
+) -> None:
+    """Recompute IsoProcess.stale_since, in SQL, for the given processes, for every process
+    citing the given documents, or (neither given) for all processes."""
+    change, bases = LegalDocumentChange, process_legal_bases.c
+    earliest = (
+        select(func.min(change.effective_on))
+        .select_from(change)
+        .join(process_legal_bases, bases.document_id == change.target_id)
+        .where(bases.process_id == IsoProcess.id, change.effective_on > IsoProcess.version_date)
+        .scalar_subquery()
+    )
+    statement = update(IsoProcess).values(stale_since=earliest)
+    if process_ids is not None:
+        ids = list(process_ids)
+        if not ids:
+            return
+        statement = statement.where(IsoProcess.id.in_(ids))
+    elif document_ids is not None:
+        docs = list(document_ids)
+        if not docs:
+            return
+        citing = select(bases.process_id).where(bases.document_id.in_(docs))
+        statement = statement.where(IsoProcess.id.in_(citing))
+    db.session.flush()
+    db.session.execute(statement.execution_options(synchronize_session=False))
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, IsoProcess):
+            db.session.expire(obj, ["stale_since"])
 
 
 def stale_counts_by_agency(on: date) -> dict[int, dict]:

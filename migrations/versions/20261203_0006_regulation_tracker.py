@@ -104,7 +104,12 @@ def upgrade():
         sa.Column("version_date", sa.Date(), nullable=False),
         sa.Column("version_number", sa.String(length=32), nullable=False),
         sa.Column("procedure_key", sa.String(length=500), nullable=True),
+        sa.Column("stale_since", sa.Date(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "stale_since IS NULL OR stale_since > version_date",
+            name=op.f("ck_iso_processes_stale_after_version"),
+        ),
         sa.ForeignKeyConstraint(
             ["agency_id"], ["agencies.id"], name=op.f("fk_iso_processes_agency_id_agencies")
         ),
@@ -115,6 +120,9 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_iso_processes_agency_id"), ["agency_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_iso_processes_procedure_key"), ["procedure_key"], unique=False
+        )
+        batch_op.create_index(
+            "ix_iso_processes_stale_since", ["stale_since", "agency_id"], unique=False
         )
 
     op.create_table(
@@ -264,6 +272,7 @@ def downgrade():
 
     op.drop_table("legal_document_changes")
     with op.batch_alter_table("iso_processes", schema=None) as batch_op:
+        batch_op.drop_index("ix_iso_processes_stale_since")
         batch_op.drop_index(batch_op.f("ix_iso_processes_procedure_key"))
         batch_op.drop_index(batch_op.f("ix_iso_processes_agency_id"))
 
