@@ -606,7 +606,7 @@ def stale_processes(
             .options(contains_eager(IsoProcess.agency))
         )
     }
-    reasons = _reasons(found, on)
+    reasons = _reasons({pid: p.version_date for pid, p in processes.items()}, on)
     result = []
     for pid, since in found.items():
         due = due_on(since)
@@ -614,40 +614,42 @@ def stale_processes(
     return result
 
 
-def _reasons(process_ids: Iterable[int], on: date) -> dict[int, list[dict]]:
+def _reasons(version_dates: dict[int, date], on: date) -> dict[int, list[dict]]:
+    """The changes that made each process stale: two index-driven reads (the processes' bases,
+    then the changes of those documents), joined here, so the plan never scans all bases."""
+    bases = process_legal_bases.c
+    cited: dict[int, list[int]] = defaultdict(list)
+    for pid, doc_id in db.session.execute(
+        select(bases.process_id, bases.document_id).where(bases.process_id.in_(list(version_dates)))
+    ):
+        cited[doc_id].append(pid)
+    if not cited:
+        return {}
     target = LegalDocument.__table__.alias("target")
     source = LegalDocument.__table__.alias("source")
-    change, bases = LegalDocumentChange.__table__.c, process_legal_bases.c
+    change = LegalDocumentChange.__table__.c
     query = (
         select(
-            bases.process_id,
-            target.c.number,
-            source.c.number,
-            change.change,
-            change.effective_on,
+            change.target_id, target.c.number, source.c.number, change.change, change.effective_on
         )
-        .select_from(process_legal_bases)
-        .join(IsoProcess, IsoProcess.id == bases.process_id)
-        .join(LegalDocumentChange.__table__, change.target_id == bases.document_id)
+        .select_from(LegalDocumentChange.__table__)
         .join(target, target.c.id == change.target_id)
         .join(source, source.c.id == change.document_id)
-        .where(
-            bases.process_id.in_(list(process_ids)),
-            change.effective_on <= on,
-            change.effective_on > IsoProcess.version_date,
-        )
-        .order_by(bases.process_id, change.effective_on, source.c.number)
+        .where(change.target_id.in_(list(cited)), change.effective_on <= on)
+        .order_by(change.effective_on, source.c.number)
     )
     reasons: dict[int, list[dict]] = defaultdict(list)
-    for pid, number, changed_by, kind, effective in db.session.execute(query):
-        reasons[pid].append(
-            {
-                "number": number,
-                "changed_by": changed_by,
-                "change": LegalChange(kind).value,
-                "effective": effective.isoformat(),
-            }
-        )
+    for target_id, number, changed_by, kind, effective in db.session.execute(query):
+        for pid in cited[target_id]:
+            if effective > version_dates[pid]:
+                reasons[pid].append(
+                    {
+                        "number": number,
+                        "changed_by": changed_by,
+                        "change": LegalChange(kind).value,
+                        "effective": effective.isoformat(),
+                    }
+                )
     return reasons
 
 
