@@ -883,14 +883,32 @@ def _episodes(on: date, *, document_id: int | None = None) -> list[Episode]:
         return []
     targets = {key for _doc, _eff, key in changes}
     versions: dict[int, list[tuple[date, set[str]]]] = defaultdict(list)
+    # only processes that cite a changed document now, or named one in an earlier version
+    numbers = db.session.scalars(
+        select(LegalDocument.number).where(LegalDocument.number_key.in_(targets))
+    ).all()
+    citing = select(process_legal_bases.c.process_id).where(
+        process_legal_bases.c.document_id.in_(
+            select(LegalDocument.id).where(LegalDocument.number_key.in_(targets))
+        )
+    )
+    named = select(ProcessVersion.process_id).where(
+        or_(*(ProcessVersion.legal_bases.contains(n, autoescape=True) for n in numbers))
+    )
     rows = db.session.execute(
-        select(
-            ProcessVersion.process_id, ProcessVersion.issued_on, ProcessVersion.legal_bases
-        ).order_by(ProcessVersion.process_id, ProcessVersion.issued_on)
+        select(ProcessVersion.process_id, ProcessVersion.issued_on, ProcessVersion.legal_bases)
+        .where(or_(ProcessVersion.process_id.in_(citing), ProcessVersion.process_id.in_(named)))
+        .order_by(ProcessVersion.process_id, ProcessVersion.issued_on)
     )
     for pid, issued_on, bases in rows:
         versions[pid].append((issued_on, {number_key(n) for n in split_numbers(bases)}))
-    agency_of = dict(db.session.execute(select(IsoProcess.id, IsoProcess.agency_id)).all())
+    agency_of = dict(
+        db.session.execute(
+            select(IsoProcess.id, IsoProcess.agency_id).where(
+                or_(IsoProcess.id.in_(citing), IsoProcess.id.in_(named))
+            )
+        ).all()
+    )
     episodes = []
     for pid, history in versions.items():
         if not any(targets & cited for _day, cited in history):
