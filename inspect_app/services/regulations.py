@@ -518,7 +518,12 @@ def refresh_stale_since(
         .where(bases.process_id == IsoProcess.id, change.effective_on > IsoProcess.version_date)
         .scalar_subquery()
     )
-    statement = update(IsoProcess).values(stale_since=earliest)
+    # rows whose value stays are not written (most processes are never stale)
+    statement = (
+        update(IsoProcess)
+        .values(stale_since=earliest)
+        .where(IsoProcess.stale_since.is_distinct_from(earliest))
+    )
     if process_ids is not None:
         ids = list(process_ids)
         if not ids:
