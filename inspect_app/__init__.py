@@ -25,6 +25,8 @@ FEATURE_BLUEPRINTS = (
     "conformity",
     "reports",
     "training",
+    "regulations",
+    "processes",
     "admin",
     "documents",
     "followup",
@@ -110,10 +112,11 @@ def register_cli(app: Flask) -> None:
         cli_imports,
         cli_plans,
         cli_proposal,
+        cli_regulations,
         cli_reports,
         cli_training,
     )
 
-    modules = (cli, cli_followup, cli_imports, cli_plans, cli_proposal, cli_reports, cli_training)
-    for module in modules:
+    modules = (cli, cli_followup, cli_imports, cli_plans, cli_proposal, cli_regulations)
+    for module in (*modules, cli_reports, cli_training):
         module.register(app)

@@ -67,6 +67,8 @@ def from_environment() -> dict:
         #: "today" and every timestamp shown are in this zone (DESIGN 5.10).
         "APP_TIMEZONE": app_timezone,
         **mail_settings(),
+        #: days an agency has to update a process once a legal change made it stale (5.11).
+        "PROCESS_UPDATE_DAYS": _int_env("PROCESS_UPDATE_DAYS", 90),
         #: how long "Ghi nhớ đăng nhập" keeps a field device logged in.
         "REMEMBER_COOKIE_DURATION": timedelta(days=_int_env("REMEMBER_DAYS", 30)),
     }

@@ -16,6 +16,8 @@ from inspect_app.models.enums import (
     FindingStatus,
     InspectionMode,
     InspectionStatus,
+    LegalChange,
+    LegalDocumentKind,
     PlanStatus,
     Result,
     Role,
@@ -39,10 +41,28 @@ from inspect_app.models.mail import MailStatus, OutboundEmail, SentReminder
 from inspect_app.models.notification import Notification
 from inspect_app.models.plan import InspectionPlan, PlanAmendment
 from inspect_app.models.proposal import ProposalAdjustment, ProposalSetting
+from inspect_app.models.regulation import (
+    AdministrativeProcedure,
+    IsoProcess,
+    LegalDocument,
+    LegalDocumentChange,
+    ProcessVersion,
+    RegulationNotice,
+    process_legal_bases,
+)
 from inspect_app.models.training import TrainingCourse, TrainingParticipant
 from inspect_app.models.user import AnonymousUser, ApiToken, User
 
 __all__ = [
+    "process_legal_bases",
+    "RegulationNotice",
+    "ProcessVersion",
+    "LegalDocumentKind",
+    "LegalDocumentChange",
+    "LegalDocument",
+    "LegalChange",
+    "IsoProcess",
+    "AdministrativeProcedure",
     "Agency",
     "AgencyLevel",
     "AnnouncementStatus",

@@ -238,3 +238,42 @@ class ConflictKind(LabelledEnum):
             "conflict": _l("Xung đột"),
             "late": _l("Gửi sau khi đã khóa"),
         }
+
+
+class LegalDocumentKind(LabelledEnum):
+    """Kinds of legal and administrative documents (văn bản QPPL và văn bản hành chính)."""
+
+    LAW = "law"
+    DECREE = "decree"
+    CIRCULAR = "circular"
+    DECISION = "decision"
+    RESOLUTION = "resolution"
+    DIRECTIVE = "directive"
+    PLAN = "plan"
+    STANDARD = "standard"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            "law": _l("Luật"),
+            "decree": _l("Nghị định"),
+            "circular": _l("Thông tư"),
+            "decision": _l("Quyết định"),
+            "resolution": _l("Nghị quyết"),
+            "directive": _l("Chỉ thị"),
+            "plan": _l("Kế hoạch"),
+            "standard": _l("Tiêu chuẩn"),
+            "other": _l("Văn bản khác"),
+        }
+
+
+class LegalChange(LabelledEnum):
+    """How a later document changes an earlier one."""
+
+    REPLACED = "replaced"
+    AMENDED = "amended"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {"replaced": _l("Thay thế"), "amended": _l("Sửa đổi, bổ sung")}

@@ -40,7 +40,10 @@ from inspect_app.models import (
     InspectionPlan,
     InspectionStatus,
     IsoOfficer,
+    IsoProcess,
+    LegalDocument,
     PlanStatus,
+    ProcessVersion,
     Result,
     Role,
     Severity,
@@ -50,7 +53,7 @@ from inspect_app.models import (
     TrainingParticipant,
     User,
 )
-from inspect_app.services import demo_followup
+from inspect_app.services import demo_followup, demo_regulations
 from inspect_app.services.checklist_content import (
     DEFAULT_TEMPLATE_NAME,
     DEFAULT_TEMPLATE_VERSION,
@@ -1204,6 +1207,9 @@ COUNTED = (
     TrainingCourse,
     TrainingParticipant,
     ConformityAnnouncement,
+    LegalDocument,
+    IsoProcess,
+    ProcessVersion,
 )
 
 
@@ -1234,4 +1240,5 @@ def seed_demo(password: str) -> dict[str, int]:
     seed_training(seed)
     seed_announcements(seed)
     demo_followup.seed_followup(seed, password, AGENCY_USER_AGENCY)
+    demo_regulations.seed_regulations(seed.agencies, AGENCY_USER_AGENCY, seed.today)
     return row_counts()

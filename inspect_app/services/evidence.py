@@ -106,6 +106,13 @@ def _attach_agency_file(stream, filename, agency, purpose, uploaded_by) -> Evide
     return _record(store_upload(stream, filename), purpose, uploaded_by, agency_id=agency.id)
 
 
+def attach_agency_file(file, agency, purpose: str, uploaded_by) -> EvidenceFile:
+    """An agency's own document without an inspection (e.g. a version of an ISO process)."""
+    return _attach_agency_file(
+        getattr(file, "stream", file), getattr(file, "filename", None), agency, purpose, uploaded_by
+    )
+
+
 def attach_decision_file(file, decision, uploaded_by) -> EvidenceFile:
     """The department's scan of a decision (the same size and type rules as evidence)."""
     stored = store_upload(getattr(file, "stream", file), getattr(file, "filename", None))

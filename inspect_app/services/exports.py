@@ -463,6 +463,29 @@ def _write_training(workbook, styles: _Styles, first: int, last: int) -> None:
     sheet.finish()
 
 
+# -- sheet 6: Văn bản pháp luật (5.11) -------------------------------------------------------
+
+REGULATION_COLUMNS = [
+    ("Năm", 7),
+    ("Số lần văn bản bị thay thế, sửa đổi", 18),
+    ("Quy trình cần cập nhật", 14),
+    ("Cập nhật đúng hạn", 14),
+    ("Cập nhật chậm", 14),
+    ("Cơ quan quá hạn cập nhật", 16),
+]
+
+
+def _write_regulations(workbook, styles: _Styles, first: int, last: int) -> None:
+    from inspect_app.services import regulations
+
+    sheet = _Sheet(workbook, "Văn bản pháp luật", styles, _translated(REGULATION_COLUMNS))
+    for row in regulations.yearly_figures(first, last, regulations.today()):
+        sheet.write(
+            (row.year, row.changes, row.made_stale, row.on_time, row.late, row.agencies_overdue)
+        )
+    sheet.finish()
+
+
 # -- the workbook -----------------------------------------------------------------------------
 
 
@@ -483,6 +506,7 @@ def write_tally_workbook(first: int, last: int, target: IO[bytes] | str) -> dict
         _write_coverage(workbook, styles, report)
         _write_training(workbook, styles, report["from"], report["to"])
         finding_kpis.write_kpi_sheet(workbook, report["from"], report["to"])
+        _write_regulations(workbook, styles, report["from"], report["to"])
         workbook.set_properties(
             {"title": _("Tổng hợp kết quả kiểm tra %(a)d - %(b)d", a=first, b=last)}
         )

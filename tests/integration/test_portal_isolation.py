@@ -3,6 +3,8 @@ objects, including ids guessed in URLs and in form fields, and changes nothing."
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from sqlalchemy import func, select
 
@@ -61,6 +63,26 @@ ROUTES = [
     ("api.get_inspection", "GET", "/api/v1/inspections/{b_dossier}", None),
     ("api.download_evidence", "GET", "/api/v1/evidence/{b_dossier_file}", None),
     ("api.download_evidence", "GET", "/api/v1/evidence/{b_announcement_file}", None),
+    ("processes.new_version", "GET", "/portal/processes/{b_process}/version", None),
+    (
+        "processes.new_version",
+        "POST",
+        "/portal/processes/{b_process}/version",
+        {"issued_on": "01/01/2026", "number": "09"},
+    ),
+    (
+        "processes.download_file",
+        "GET",
+        "/portal/processes/{b_process}/files/{b_process_file}",
+        None,
+    ),
+    (
+        "processes.download_file",
+        "GET",
+        "/portal/processes/{a_process}/files/{b_process_file}",
+        None,
+    ),
+    ("api.stale_processes", "GET", "/api/v1/regulations/stale?agency={b_code}", None),
     (
         "api.upload_evidence",
         "POST",
@@ -86,6 +108,10 @@ def ids(world) -> dict[str, int]:
         "b_announcement": world.b.announcement.id,
         "b_announcement_file": world.b.announcement.file_id,
         "b_notification": world.b.notification.id,
+        "a_process": world.a.extra["process"].id,
+        "b_process": world.b.extra["process"].id,
+        "b_process_file": world.b.extra["process_file"].id,
+        "b_code": world.b.agency.code,
     }
 
 
@@ -108,9 +134,30 @@ def call(client, method, path, body):
     return client.post(path, data=dict(body or []))
 
 
+def _with_processes(world):
+    """Each agency's ISO process (issue 17), B's with a file of its version."""
+    from datetime import date
+
+    from werkzeug.datastructures import FileStorage
+
+    from inspect_app.services import evidence, regulations
+
+    for side in (world.a, world.b):
+        side.extra["process"] = regulations.create_process(
+            side.agency, code="QT-01", name="Kiểm soát tài liệu", issued_on=date(2020, 1, 2)
+        )
+    stored = FileStorage(io.BytesIO(PDF + b"qt"), filename="qt.pdf")
+    world.b.extra["process_file"] = evidence.attach_agency_file(
+        stored, world.b.agency, "process", world.b.user
+    )
+    world.b.extra["process"].versions[0].file_id = world.b.extra["process_file"].id
+    db.session.commit()
+    return world
+
+
 @pytest.fixture
 def world(make_agency, make_user, make_plan, make_inspection):
-    return build_world(make_agency, make_user, make_plan, make_inspection)
+    return _with_processes(build_world(make_agency, make_user, make_plan, make_inspection))
 
 
 def snapshot(world) -> dict:

@@ -234,6 +234,29 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
             ("POST", "create"),
         ]
     },
+    # the regulation tracker (5.11)
+    **{("GET", f"regulations.{e}"): STAFF for e in ["index", "agency", "documents", "document"]},
+    **{
+        (m, f"regulations.{e}"): ADMIN
+        for m, e in [
+            ("GET", "create_document"),
+            ("POST", "create_document"),
+            ("GET", "edit_document"),
+            ("POST", "edit_document"),
+            ("GET", "add_procedures"),
+            ("POST", "add_procedures"),
+            ("GET", "import_upload"),
+            ("POST", "import_upload"),
+            ("POST", "import_confirm"),
+        ]
+    },
+    ("GET", "processes.index"): PORTAL,
+    ("GET", "processes.new_process"): PORTAL,
+    ("POST", "processes.new_process"): PORTAL,
+    ("GET", "processes.new_version"): PORTAL_OBJECT,
+    ("POST", "processes.new_version"): PORTAL_OBJECT,
+    ("GET", "processes.download_file"): PORTAL_OBJECT,
+    ("GET", "api.stale_processes"): API_LOGIN,
     # the API
     ("GET", "api.csrf_token"): API_LOGIN,
     ("GET", "api.list_inspections"): API_LOGIN,

@@ -27,7 +27,7 @@ from inspect_app.models import (
     User,
 )
 from inspect_app.models.base import utcnow
-from inspect_app.services import calendar_feed, evidence, findings, mail, notifications
+from inspect_app.services import calendar_feed, evidence, findings, mail, notifications, regulations
 from inspect_app.services.sync import store_answer
 from inspect_app.services.users import create_token
 
@@ -145,6 +145,19 @@ def build_world(make_agency, make_user, make_plan, make_inspection, make_templat
         FileStorage(io.BytesIO(PDF + b"%qd"), filename="qd.pdf"), decision, principals["admin"]
     )
     notice = notifications.notify(agency=agency_a, message="Có yêu cầu hồ sơ", link="/portal/")
+    legal = regulations.save_document(
+        None,
+        regulations.DocumentData(
+            "599/QĐ-UBND", "Kế hoạch ISO", date(2019, 4, 26), date(2019, 4, 26)
+        ),
+    )
+    iso_process = regulations.create_process(
+        agency_a, code="QT-01", name="Kiểm soát tài liệu", issued_on=date(2019, 6, 1), bases=[legal]
+    )
+    process_file = evidence.attach_agency_file(
+        FileStorage(io.BytesIO(PDF + b"%qt"), filename="qt.pdf"), agency_a, "process", None
+    )
+    iso_process.versions[0].file_id = process_file.id
     db.session.flush()
     token, _ = create_token(principals["agency_a"])
     failed_message = mail.queue_message("iso@agency-a.example.org", "Nhắc việc", "Nội dung")
@@ -174,6 +187,8 @@ def build_world(make_agency, make_user, make_plan, make_inspection, make_templat
         "message_id": failed_message.id,
         "key": "overdue_actions",
         "secret": feed_secret,
+        "document_id": legal.id,
+        "process_id": iso_process.id,
     }
     overrides = {
         "portal.dossier": {"inspection_id": dossier.id},
@@ -184,5 +199,8 @@ def build_world(make_agency, make_user, make_plan, make_inspection, make_templat
         "api.download_evidence": {"file_id": file.id},
         "bootstrap.static": {"filename": "css/bootstrap.min.css"},
         "decisions.download_file": {"file_id": decision_file.id},
+        "processes.download_file": {"file_id": process_file.id},
+        "regulations.import_upload": {"kind": "documents"},
+        "regulations.import_confirm": {"kind": "documents"},
     }
     return World(principals, params, overrides)

@@ -100,6 +100,7 @@ def test_summary_has_level_columns_a_native_chart_and_the_other_sheets(small_wor
         "Công bố",
         "Đào tạo",
         "Khắc phục",
+        "Văn bản pháp luật",
     ]
     header = [c.value for c in book["Tổng hợp"][1]]
     assert "Kiểm tra: Cấp xã" in header

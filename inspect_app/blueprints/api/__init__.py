@@ -10,6 +10,7 @@ from inspect_app.blueprints.api import (  # noqa: E402, F401
     findings,
     plans,
     proposal,
+    regulations,
     routes,
     tallies,
     training,

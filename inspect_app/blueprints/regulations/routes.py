@@ -1,0 +1,231 @@
+"""The department's regulation tracker: legal documents register, lineage, stale and missing
+processes by agency and by document, TTHC per decision, and the two workbook imports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from inspect_app.blueprints.agencies.forms import ImportConfirmForm, ImportUploadForm
+from inspect_app.blueprints.regulations import bp
+from inspect_app.blueprints.regulations.forms import (
+    DocumentFilterForm,
+    DocumentForm,
+    ProceduresForm,
+)
+from inspect_app.blueprints.regulations.paging import ListPage
+from inspect_app.errors import DomainError
+from inspect_app.extensions import db
+from inspect_app.models import AdministrativeProcedure, Agency, LegalDocument, Role
+from inspect_app.permissions import STAFF_ROLES, roles_required
+from inspect_app.services import imports, regulation_imports, regulations
+
+PER_PAGE = 50
+
+
+@bp.route("/")
+@roles_required(*STAFF_ROLES)
+def index():
+    """Every stale or missing process in the province, by agency and by legal document."""
+    today = regulations.today()
+    by_agency = regulations.stale_by_agency(today)
+    impacts = regulations.change_impacts(today)
+    page = ListPage(by_agency, request.args.get("page", 1, type=int), PER_PAGE)
+    totals = {
+        "stale": sum(r["stale"] for r in by_agency),
+        "overdue": sum(r["overdue"] for r in by_agency),
+        "missing": sum(r["missing"] for r in by_agency),
+        "agencies": sum(1 for r in by_agency if r["stale"]),
+    }
+    return render_template(
+        "regulations/index.html", page=page, impacts=impacts, totals=totals, today=today
+    )
+
+
+@bp.route("/agencies/<int:agency_id>")
+@roles_required(*STAFF_ROLES)
+def agency(agency_id: int):
+    """One agency's catalogue with what is stale and what is missing."""
+    agency = db.session.get(Agency, agency_id) or abort(404)
+    today = regulations.today()
+    return render_template(
+        "regulations/agency.html",
+        agency=agency,
+        processes=regulations.agency_processes(agency),
+        stale={s.process.id: s for s in regulations.stale_processes(today, agency_id=agency.id)},
+        missing=regulations.missing_procedures(today, agency_id=agency.id),
+        today=today,
+    )
+
+
+@bp.route("/documents/")
+@roles_required(*STAFF_ROLES)
+def documents():
+    form = DocumentFilterForm(formdata=request.args)
+    today = regulations.today()
+    page = db.paginate(
+        regulations.document_query(form.filters(), on=today),
+        page=request.args.get("page", 1, type=int),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    return render_template("regulations/documents.html", form=form, page=page, today=today)
+
+
+@bp.route("/documents/<int:document_id>")
+@roles_required(*STAFF_ROLES)
+def document(document_id: int):
+    document = db.session.get(LegalDocument, document_id) or abort(404)
+    today = regulations.today()
+    procedures = db.session.scalars(
+        select(AdministrativeProcedure)
+        .where(AdministrativeProcedure.document_id == document.id)
+        .order_by(AdministrativeProcedure.agency_id, AdministrativeProcedure.position)
+    ).all()
+    return render_template(
+        "regulations/document.html",
+        document=document,
+        lineage=regulations.lineage(document),
+        impacts=regulations.change_impacts(today, document_id=document.id),
+        citing=regulations.citing_processes(document),
+        in_force=regulations.in_force(document, today),
+        procedures=procedures,
+        today=today,
+    )
+
+
+def _save_document(form: DocumentForm, document: LegalDocument | None):
+    try:
+        document = regulations.save_document(document, form.values(), by=current_user)
+        notices = regulations.notify_stale(regulations.today())
+    except DomainError as exc:
+        db.session.rollback()
+        form.number.errors.append(exc.message)
+        return None
+    db.session.commit()
+    flash(_("Đã lưu văn bản số %(number)s.", number=document.number), "success")
+    if notices:
+        flash(
+            _(
+                "Đã thông báo cho %(n)d cơ quan có quy trình cần cập nhật.",
+                n=len({n.agency_id for n in notices}),
+            ),
+            "info",
+        )
+    return redirect(url_for("regulations.document", document_id=document.id))
+
+
+@bp.route("/documents/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def create_document():
+    form = DocumentForm()
+    if form.validate_on_submit() and (response := _save_document(form, None)):
+        return response
+    return render_template("regulations/document_form.html", form=form, document=None)
+
+
+@bp.route("/documents/<int:document_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_document(document_id: int):
+    document = db.session.get(LegalDocument, document_id) or abort(404)
+    form = DocumentForm(document=document)
+    if form.validate_on_submit() and (response := _save_document(form, document)):
+        return response
+    return render_template("regulations/document_form.html", form=form, document=document)
+
+
+@bp.route("/documents/<int:document_id>/procedures", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def add_procedures(document_id: int):
+    """Record the TTHC a decision of the Chủ tịch UBND tỉnh announces for an agency."""
+    document = db.session.get(LegalDocument, document_id) or abort(404)
+    form = ProceduresForm()
+    if form.validate_on_submit():
+        agency = db.session.scalar(select(Agency).where(Agency.code == form.agency_code.data))
+        if agency is None:
+            form.agency_code.errors.append(
+                _("Không có cơ quan mã %(code)s.", code=form.agency_code.data)
+            )
+        else:
+            added = regulations.add_procedures(document, agency, form.entries())
+            db.session.commit()
+            flash(_("Đã ghi %(n)d thủ tục hành chính.", n=len(added)), "success")
+            return redirect(url_for("regulations.document", document_id=document.id))
+    return render_template("regulations/procedures_form.html", form=form, document=document)
+
+
+# --- workbook imports: upload, preview, confirm (the shared import flow) ----------------------
+
+IMPORTS = {
+    "documents": (
+        regulation_imports.read_legal_document_workbook,
+        regulation_imports.apply_legal_document_import,
+    ),
+    "processes": (
+        regulation_imports.read_process_workbook,
+        regulation_imports.apply_process_import,
+    ),
+}
+
+
+def _import_dir() -> Path:
+    return Path(current_app.config["INSTANCE_DIR"]) / "imports"
+
+
+def _kind(kind: str):
+    return IMPORTS.get(kind) or abort(404)
+
+
+@bp.route("/import/<kind>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def import_upload(kind: str):
+    """Upload a workbook and show what importing it would do; nothing is written yet."""
+    read, _apply = _kind(kind)
+    form = ImportUploadForm()
+    result = token = None
+    if form.validate_on_submit():
+        data = form.file.data.read()
+        result = read(data)
+        if result.ok:
+            token = imports.stash_upload(data, _import_dir())
+    confirm = ImportConfirmForm(token=token) if token else None
+    return render_template(
+        "regulations/import.html", kind=kind, form=form, result=result, confirm=confirm
+    )
+
+
+@bp.route("/import/<kind>/confirm", methods=["POST"])
+@roles_required(Role.ADMIN)
+def import_confirm(kind: str):
+    """Apply the previewed workbook: every row, or none."""
+    read, apply = _kind(kind)
+    form = ImportConfirmForm()
+    data = imports.load_stash(_import_dir(), form.token.data) if form.validate() else None
+    if data is None:
+        flash(
+            _("Không tìm thấy tệp đã tải lên hoặc tệp đã hết hạn. Vui lòng tải lên lại."), "danger"
+        )
+        return redirect(url_for("regulations.import_upload", kind=kind))
+    result = read(data)
+    try:
+        apply(result, by=current_user)
+        regulations.notify_stale(regulations.today())
+    except DomainError:
+        db.session.rollback()
+        flash(_("Dữ liệu đã thay đổi từ lúc xem trước; chưa ghi gì."), "danger")
+        return render_template(
+            "regulations/import.html",
+            kind=kind,
+            form=ImportUploadForm(),
+            result=result,
+            confirm=None,
+        )
+    db.session.commit()
+    imports.discard_stash(_import_dir(), form.token.data)
+    flash(_("Đã nhập %(n)d dòng.", n=len(result.rows)), "success")
+    target = "regulations.documents" if kind == "documents" else "regulations.index"
+    return redirect(url_for(target))
