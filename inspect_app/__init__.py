@@ -50,9 +50,10 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from inspect_app import auth_setup, db_setup
+    from inspect_app import db_setup
     from inspect_app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from inspect_app.i18n import select_locale
+    from inspect_app.web import auth_setup
 
     db.init_app(app)
     db_setup.configure_engine_events(app)
@@ -87,19 +88,18 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from inspect_app import security
+    from inspect_app.web import security
 
     security.configure(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from inspect_app.template_helpers import register
+    from inspect_app.web.template_helpers import register
 
     register(app)
 
 
 def register_cli(app: Flask) -> None:
-    from inspect_app import cli, cli_imports, cli_plans, cli_reports, cli_training
+    from inspect_app.cli import register
 
-    for module in (cli, cli_imports, cli_plans, cli_reports, cli_training):
-        module.register(app)
+    register(app)

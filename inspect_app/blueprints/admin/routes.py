@@ -12,10 +12,10 @@ from inspect_app.blueprints.admin.forms import (
 )
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
-from inspect_app.forms import options
 from inspect_app.models import ApiToken, AuditLog, Role, User
 from inspect_app.permissions import roles_required
-from inspect_app.services import audit_views, users
+from inspect_app.services import audit_queries, users
+from inspect_app.web.forms import options
 
 
 def _load_user(user_id: int) -> User:
@@ -145,10 +145,10 @@ def token_revoke(user_id: int, token_id: int):
 def audit_log():
     form = AuditFilterForm(request.args)
     form.object_type.choices = options(
-        [("", _("Tất cả"))] + [(t, t) for t in audit_views.object_types()]
+        [("", _("Tất cả"))] + [(t, t) for t in audit_queries.object_types()]
     )
     filters = form.data if form.validate() else {}
-    page = audit_views.audit_page(
+    page = audit_queries.audit_page(
         filters, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"]
     )
     return render_template("admin/audit.html", form=form, page=page)

@@ -20,11 +20,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from inspect_app.forms import ChoiceField, DayField, options, required
 from inspect_app.models import Agency, AgencyLevel
 from inspect_app.models.base import search_key
 from inspect_app.services import agencies
-from inspect_app.services.imports import EMAIL_RE
+from inspect_app.services.workbooks.agency_import import EMAIL_RE
+from inspect_app.web.forms import ChoiceField, DayField, options, required
 
 EMAIL_PATTERN = EMAIL_RE.pattern
 

@@ -28,7 +28,8 @@ from inspect_app.permissions import (
     can_view_inspection,
     roles_required,
 )
-from inspect_app.services import agencies, imports
+from inspect_app.services import agencies
+from inspect_app.services.workbooks import agency_import
 
 
 def load_agency(agency_id: int) -> Agency:
@@ -174,9 +175,9 @@ def import_upload():
     result = token = None
     if form.validate_on_submit():
         data = form.file.data.read()
-        result = imports.read_agency_workbook(data)
+        result = agency_import.read_agency_workbook(data)
         if result.ok:
-            token = imports.stash_upload(data, import_dir())
+            token = agency_import.stash_upload(data, import_dir())
     return render_template(
         "agencies/import.html",
         form=form,
@@ -190,15 +191,15 @@ def import_upload():
 def import_confirm():
     """Apply the previewed workbook: all rows, or none when anything changed meanwhile."""
     form = ImportConfirmForm()
-    data = imports.load_stash(import_dir(), form.token.data) if form.validate() else None
+    data = agency_import.load_stash(import_dir(), form.token.data) if form.validate() else None
     if data is None:
         flash(
             _("Không tìm thấy tệp đã tải lên hoặc tệp đã hết hạn. Vui lòng tải lên lại."), "danger"
         )
         return redirect(url_for("agencies.import_upload"))
-    result = imports.read_agency_workbook(data)
+    result = agency_import.read_agency_workbook(data)
     try:
-        imports.apply_agency_import(result, today=date.today())
+        agency_import.apply_agency_import(result, today=date.today())
     except DomainError:
         db.session.rollback()
         flash(
@@ -209,7 +210,7 @@ def import_confirm():
             "agencies/import.html", form=ImportUploadForm(), result=result, confirm=None
         )
     db.session.commit()
-    imports.discard_stash(import_dir(), form.token.data)
+    agency_import.discard_stash(import_dir(), form.token.data)
     flash(
         _(
             "Đã nhập: %(new)d cơ quan mới, %(updated)d cơ quan cập nhật, %(same)d không đổi.",

@@ -12,10 +12,10 @@ from inspect_app.blueprints.findings.access import ALL_ROLES, WRITER_ROLES, insp
 from inspect_app.blueprints.findings.forms import EvidenceUploadForm
 from inspect_app.errors import DomainError, NotFound
 from inspect_app.extensions import db
-from inspect_app.loaders import load_inspection
 from inspect_app.models import EvidenceFile
 from inspect_app.permissions import can_view_evidence, is_team_writer, roles_required
 from inspect_app.services import evidence
+from inspect_app.web.loaders import load_inspection
 
 
 def _page(inspection, form: EvidenceUploadForm, status: int = 200):

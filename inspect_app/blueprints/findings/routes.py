@@ -16,10 +16,10 @@ from inspect_app.blueprints.findings.access import (
 from inspect_app.blueprints.findings.forms import CloseFindingForm, FindingForm, ReopenFindingForm
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
-from inspect_app.loaders import load_inspection
 from inspect_app.models import Finding
 from inspect_app.permissions import can_edit_inspection, is_team_writer, roles_required
 from inspect_app.services import evidence, findings
+from inspect_app.web.loaders import load_inspection
 
 
 @bp.route("/inspections/<int:inspection_id>/findings")

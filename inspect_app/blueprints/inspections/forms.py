@@ -5,8 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from inspect_app.forms import DayField, options
 from inspect_app.models import Conclusion, ConflictResolution, InspectionMode, InspectionStatus
+from inspect_app.web.forms import DayField, options
 
 
 class ActionForm(FlaskForm):

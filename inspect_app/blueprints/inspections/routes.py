@@ -15,8 +15,6 @@ from inspect_app.blueprints.inspections.forms import (
 )
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
-from inspect_app.forms import options
-from inspect_app.loaders import load_inspection
 from inspect_app.models import (
     AnswerConflict,
     Conclusion,
@@ -26,14 +24,15 @@ from inspect_app.models import (
     Role,
 )
 from inspect_app.permissions import can_edit_inspection, is_lead, is_team_writer, roles_required
-from inspect_app.services import inspections as workflow
-from inspect_app.services import sync
-from inspect_app.services.inspection_views import (
+from inspect_app.services import inspection_workflow, sync
+from inspect_app.services.inspection_queries import (
     checklist_rows,
     filtered_inspections,
     inspection_years,
     update_record_details,
 )
+from inspect_app.web.forms import options
+from inspect_app.web.loaders import load_inspection
 
 #: the form that collects what each target state needs; other moves are plain buttons.
 TRANSITION_FORMS = {
@@ -60,7 +59,7 @@ def detail(inspection_id: int):
     inspection = load_inspection(inspection_id)
     moves = [
         move
-        for move in workflow.allowed_transitions(current_user, inspection)
+        for move in inspection_workflow.allowed_transitions(current_user, inspection)
         if move.target is not InspectionStatus.CANCELLED
     ]
     forms = {move.target: _form_for(move.target, inspection, prefix=True) for move in moves}
@@ -72,11 +71,11 @@ def detail(inspection_id: int):
         forms=forms,
         conflicts=sync.conflict_rows(inspection) if team_view else [],
         can_resolve=is_lead(current_user, inspection),
-        unsent=workflow.unsent_reports(inspection) if team_view else [],
+        unsent=inspection_workflow.unsent_reports(inspection) if team_view else [],
         conflict_form=ConflictForm(),
         record_form=RecordDetailsForm(obj=inspection),
         reopen_form=ReasonForm(),
-        unanswered=workflow.unanswered_count(inspection),
+        unanswered=inspection_workflow.unanswered_count(inspection),
     )
 
 
@@ -126,7 +125,7 @@ def change_status(inspection_id: int, target: str):
     if "conclusion" in data:
         data["conclusion"] = Conclusion(data["conclusion"])
     try:
-        workflow.transition(inspection, target_status, current_user, **data)
+        inspection_workflow.transition(inspection, target_status, current_user, **data)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
@@ -145,7 +144,7 @@ def reopen(inspection_id: int):
         _flash_errors(form)
         return redirect(url_for(".detail", inspection_id=inspection.id))
     try:
-        workflow.reopen(inspection, current_user, form.reason.data)
+        inspection_workflow.reopen(inspection, current_user, form.reason.data)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")

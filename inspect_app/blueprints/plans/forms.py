@@ -18,7 +18,6 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from inspect_app.extensions import db
-from inspect_app.forms import ChoiceField, DayField, options
 from inspect_app.models import (
     Agency,
     AgencyLevel,
@@ -31,7 +30,8 @@ from inspect_app.models import (
     User,
 )
 from inspect_app.services import decisions, plans
-from inspect_app.services.plan_import import DEFAULT_ISSUER
+from inspect_app.services.workbooks.plan_import import DEFAULT_ISSUER
+from inspect_app.web.forms import ChoiceField, DayField, options
 
 YEAR_RANGE = NumberRange(min=2000, max=2200, message=_l("Năm phải từ 2000 đến 2200."))
 

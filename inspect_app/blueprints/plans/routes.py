@@ -28,7 +28,8 @@ from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import Inspection, InspectionPlan, Role
 from inspect_app.permissions import STAFF_ROLES, can_view_plan, roles_required
-from inspect_app.services import decisions, imports, plan_annex, plan_import, plans
+from inspect_app.services import decisions, plans
+from inspect_app.services.workbooks import agency_import, plan_annex_export, plan_import
 
 
 def load_plan(plan_id: int) -> InspectionPlan:
@@ -261,7 +262,7 @@ def close(plan_id: int):
 @roles_required(*STAFF_ROLES)
 def annex(plan_id: int):
     plan = load_plan(plan_id)
-    return render_template("plans/annex.html", plan=plan, rows=plan_annex.annex_rows(plan))
+    return render_template("plans/annex.html", plan=plan, rows=plan_annex_export.annex_rows(plan))
 
 
 @bp.route("/<int:plan_id>/annex.xlsx")
@@ -269,7 +270,7 @@ def annex(plan_id: int):
 def annex_xlsx(plan_id: int):
     plan = load_plan(plan_id)
     return send_file(
-        io.BytesIO(plan_annex.annex_xlsx(plan)),
+        io.BytesIO(plan_annex_export.annex_xlsx(plan)),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         as_attachment=True,
         download_name=f"phu-luc-ke-hoach-{plan.year}.xlsx",
@@ -291,7 +292,7 @@ def import_upload():
             plan_import.check_plan_year(result)
         if result.ok:
             confirm = PlanImportConfirmForm(
-                token=imports.stash_upload(data, import_dir()),
+                token=agency_import.stash_upload(data, import_dir()),
                 year=str(form.year.data),
                 number=(form.number.data or "").strip(),
                 signed_on=form.signed_on.data.strftime("%d/%m/%Y") if form.signed_on.data else "",
@@ -305,7 +306,7 @@ def import_upload():
 def import_confirm():
     """Apply the previewed annex: all rows, or none when anything changed meanwhile."""
     form = PlanImportConfirmForm()
-    data = imports.load_stash(import_dir(), form.token.data) if form.validate() else None
+    data = agency_import.load_stash(import_dir(), form.token.data) if form.validate() else None
     if data is None:
         flash(
             _("Không tìm thấy tệp đã tải lên hoặc tệp đã hết hạn. Vui lòng tải lên lại."), "danger"
@@ -326,5 +327,5 @@ def import_confirm():
         return render_template(
             "plans/import.html", form=PlanImportForm(), result=result, confirm=None
         )
-    imports.discard_stash(import_dir(), form.token.data)
+    agency_import.discard_stash(import_dir(), form.token.data)
     return redirect(detail_url(plan))

@@ -20,7 +20,8 @@ from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import Conclusion, Role, Severity, TrainingKind
 from inspect_app.permissions import roles_required
-from inspect_app.services import exports, history_import, imports, tallies
+from inspect_app.services import tallies
+from inspect_app.services.workbooks import agency_import, history_import, tally_export
 
 READERS = (Role.ADMIN, Role.VIEWER)
 #: how many row errors the import preview lists before summarising the rest.
@@ -70,10 +71,10 @@ def export():
             flash(error, "danger")
         return redirect(url_for("reports.index"))
     return send_file(
-        io.BytesIO(exports.tally_workbook(*period)),
-        mimetype=exports.XLSX_MIMETYPE,
+        io.BytesIO(tally_export.tally_workbook(*period)),
+        mimetype=tally_export.XLSX_MIMETYPE,
         as_attachment=True,
-        download_name=exports.tally_filename(*period),
+        download_name=tally_export.tally_filename(*period),
     )
 
 
@@ -87,7 +88,7 @@ def import_upload():
         data = form.file.data.read()
         result = history_import.read_history_workbook(data)
         if result.ok and result.new_rows:
-            confirm = HistoryConfirmForm(token=imports.stash_upload(data, import_dir()))
+            confirm = HistoryConfirmForm(token=agency_import.stash_upload(data, import_dir()))
     return render_template(
         "reports/import.html", form=form, result=result, confirm=confirm, shown=SHOWN_ERRORS
     )
@@ -98,7 +99,7 @@ def import_upload():
 def import_confirm():
     """Write the previewed workbook: every row, or none when anything changed meanwhile."""
     form = HistoryConfirmForm()
-    data = imports.load_stash(import_dir(), form.token.data) if form.validate() else None
+    data = agency_import.load_stash(import_dir(), form.token.data) if form.validate() else None
     if data is None:
         flash(
             _("Không tìm thấy tệp đã tải lên hoặc tệp đã hết hạn. Vui lòng tải lên lại."), "danger"
@@ -118,7 +119,7 @@ def import_confirm():
             shown=SHOWN_ERRORS,
         )
     db.session.commit()
-    imports.discard_stash(import_dir(), form.token.data)
+    agency_import.discard_stash(import_dir(), form.token.data)
     flash(
         _(
             "Đã nhập %(n)d cuộc kiểm tra (%(agencies)d cơ quan mới, %(same)d dòng đã có từ trước).",

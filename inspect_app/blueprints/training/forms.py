@@ -19,7 +19,6 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from inspect_app.extensions import db
-from inspect_app.forms import ChoiceField, DayField, options, required
 from inspect_app.models import (
     Agency,
     AgencyLevel,
@@ -28,7 +27,8 @@ from inspect_app.models import (
     TrainingKind,
 )
 from inspect_app.services import training
-from inspect_app.services.plan_import import DEFAULT_ISSUER
+from inspect_app.services.workbooks.plan_import import DEFAULT_ISSUER
+from inspect_app.web.forms import ChoiceField, DayField, options, required
 
 YEAR_RANGE = NumberRange(min=1990, max=2200, message=_l("Năm phải từ 1990 đến 2200."))
 

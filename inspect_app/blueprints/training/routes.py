@@ -30,7 +30,8 @@ from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import Role, TrainingCourse, TrainingKind, TrainingParticipant
 from inspect_app.permissions import roles_required
-from inspect_app.services import agencies, imports, training, training_exports, training_import
+from inspect_app.services import agencies, training
+from inspect_app.services.workbooks import agency_import, participant_import, training_export
 
 READERS = (Role.ADMIN, Role.VIEWER)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -90,7 +91,7 @@ def register_xlsx():
     form = CourseFilterForm(formdata=request.args, years=training.course_years())
     courses = db.session.scalars(training.course_query(**form.filters())).all()
     courses = sorted(courses, key=lambda c: (c.start_on, c.id))
-    data = training_exports.register_xlsx(courses, _("Sổ theo dõi các khóa đào tạo HTQLCL"))
+    data = training_export.register_xlsx(courses, _("Sổ theo dõi các khóa đào tạo HTQLCL"))
     return send_xlsx(data, "so-dao-tao.xlsx")
 
 
@@ -217,9 +218,9 @@ def import_upload(course_id: int):
     result = token = None
     if form.validate_on_submit():
         data = form.file.data.read()
-        result = training_import.read_participant_workbook(course, data)
+        result = participant_import.read_participant_workbook(course, data)
         if result.ok:
-            token = imports.stash_upload(data, import_dir())
+            token = agency_import.stash_upload(data, import_dir())
     confirm = ImportConfirmForm(token=token) if token else None
     return render_template(
         "training/import.html", course=course, form=form, result=result, confirm=confirm
@@ -232,15 +233,18 @@ def import_confirm(course_id: int):
     """Apply the previewed list: every row, or none when anything changed meanwhile."""
     course = load_course(course_id)
     form = ImportConfirmForm()
-    data = imports.load_stash(import_dir(), form.token.data) if form.validate() else None
+    data = agency_import.load_stash(import_dir(), form.token.data) if form.validate() else None
     if data is None:
         flash(
             _("Không tìm thấy tệp đã tải lên hoặc tệp đã hết hạn. Vui lòng tải lên lại."), "danger"
         )
         return redirect(url_for("training.import_upload", course_id=course.id))
-    result = training_import.read_participant_workbook(course, data)
+    result = participant_import.read_participant_workbook(course, data)
     ok, added = attempt(
-        _("Đã nhập danh sách học viên."), training_import.apply_participant_import, course, result
+        _("Đã nhập danh sách học viên."),
+        participant_import.apply_participant_import,
+        course,
+        result,
     )
     if not ok:
         return render_template(
@@ -250,7 +254,7 @@ def import_confirm(course_id: int):
             result=result,
             confirm=None,
         )
-    imports.discard_stash(import_dir(), form.token.data)
+    agency_import.discard_stash(import_dir(), form.token.data)
     return redirect(course_url(course) + "#participants")
 
 
@@ -286,4 +290,4 @@ def needs_xlsx():
         "Danh sách cơ quan cần đào tạo về HTQLCL (ngày %(day)s)",
         day=date.today().strftime("%d/%m/%Y"),
     )
-    return send_xlsx(training_exports.needs_xlsx(_needs(form), title), "nhu-cau-dao-tao.xlsx")
+    return send_xlsx(training_export.needs_xlsx(_needs(form), title), "nhu-cau-dao-tao.xlsx")

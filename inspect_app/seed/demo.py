@@ -49,7 +49,7 @@ from inspect_app.models import (
     TrainingParticipant,
     User,
 )
-from inspect_app.services.checklist_content import (
+from inspect_app.seed.checklist_content import (
     DEFAULT_TEMPLATE_NAME,
     DEFAULT_TEMPLATE_VERSION,
     build_default_template,

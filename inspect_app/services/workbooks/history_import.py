@@ -40,10 +40,11 @@ from inspect_app.models import (
     PlanStatus,
 )
 from inspect_app.models.base import search_key, utcnow
-from inspect_app.services import audit, decisions, plans, workbooks
-from inspect_app.services.imports import level_from_text
-from inspect_app.services.plan_import import mode_from_text
-from inspect_app.services.workbooks import ImportResult, SheetError, cell_text, row_cells
+from inspect_app.services import audit, decisions, plans
+from inspect_app.services.workbooks import reading
+from inspect_app.services.workbooks.agency_import import level_from_text
+from inspect_app.services.workbooks.plan_import import mode_from_text
+from inspect_app.services.workbooks.reading import ImportResult, SheetError, cell_text, row_cells
 
 #: header text per field (contract 5.5).
 HISTORY_COLUMNS = {
@@ -278,12 +279,12 @@ def read_history_workbook(
     result = HistoryImport()
 
     def read_rows(rows) -> None:
-        columns = workbooks.find_header(rows, HISTORY_COLUMNS, anchors=("year",))
+        columns = reading.find_header(rows, HISTORY_COLUMNS, anchors=("year",))
         if columns is None:
             raise SheetError(
                 _("Không tìm thấy dòng tiêu đề có ô “%(col)s”.", col=HISTORY_COLUMNS["year"])
             )
-        workbooks.require_columns(columns, HISTORY_COLUMNS, REQUIRED_COLUMNS)
+        reading.require_columns(columns, HISTORY_COLUMNS, REQUIRED_COLUMNS)
         count = 0
         for number, values in rows:
             cells = row_cells(values, columns)
@@ -299,7 +300,7 @@ def read_history_workbook(
                 progress("read", count, None)
         progress("read", count, count)
 
-    if workbooks.read_sheet(source, result, read_rows):
+    if reading.read_sheet(source, result, read_rows):
         _resolve(result)
     return result
 
@@ -590,7 +591,7 @@ def _plan_decision(year: int, number: str | None) -> Decision | None:
 
 
 def plans_issuer() -> str:
-    from inspect_app.services.plan_import import DEFAULT_ISSUER
+    from inspect_app.services.workbooks.plan_import import DEFAULT_ISSUER
 
     return DEFAULT_ISSUER
 

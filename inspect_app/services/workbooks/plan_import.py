@@ -27,8 +27,9 @@ from inspect_app.models import (
     User,
 )
 from inspect_app.models.base import search_key
-from inspect_app.services import decisions, plans, workbooks
-from inspect_app.services.workbooks import ImportResult, SheetError, cell_text, row_cells
+from inspect_app.services import decisions, plans
+from inspect_app.services.workbooks import reading
+from inspect_app.services.workbooks.reading import ImportResult, SheetError, cell_text, row_cells
 
 #: header text per field of the annex.
 PLAN_COLUMNS = {
@@ -173,7 +174,7 @@ def read_plan_workbook(data: bytes, year: int) -> PlanImport:
     result = PlanImport(year=year)
 
     def read_rows(rows) -> None:
-        columns = workbooks.find_header(rows, PLAN_COLUMNS, anchors=("name", "code"), cells=True)
+        columns = reading.find_header(rows, PLAN_COLUMNS, anchors=("name", "code"), cells=True)
         if columns is None:
             raise SheetError(
                 _(
@@ -189,7 +190,7 @@ def read_plan_workbook(data: bytes, year: int) -> PlanImport:
             if row is not None:
                 result.rows.append(row)
 
-    if workbooks.read_sheet(data, result, read_rows, cells=True):
+    if reading.read_sheet(data, result, read_rows, cells=True):
         check_rows(result)
     return result
 

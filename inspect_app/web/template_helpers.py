@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from inspect_app import i18n, permissions
 from inspect_app.models import AgencyLevel, InspectionStatus
-from inspect_app.navigation import nav_items
+from inspect_app.web.navigation import nav_items
 
 
 def register(app: Flask) -> None:

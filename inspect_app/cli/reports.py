@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 from pathlib import Path
 
 import click
-from flask import Flask
 
-from inspect_app.errors import DomainError
+from inspect_app.cli.errors import exit_on_domain_error, fail
 from inspect_app.extensions import db
-
-
-def _fail(lines: list[str]) -> None:
-    """Print every problem on stderr and exit with status 1; nothing is written."""
-    db.session.rollback()
-    for line in lines:
-        click.echo(f"Error: {line}", err=True)
-    sys.exit(1)
 
 
 @click.command("export-tallies")
@@ -35,26 +25,27 @@ def _fail(lines: list[str]) -> None:
 )
 def export_tallies_command(first: str, last: str, output: Path):
     """Write the tally workbook of a period (contract 5.6)."""
-    from inspect_app.services import exports, tallies
+    from inspect_app.services import tallies
+    from inspect_app.services.workbooks import tally_export
 
     try:
         first_year, last_year = tallies.parse_period(first, last)
     except tallies.PeriodError as exc:
-        _fail([exc.message])
+        fail(exc.message)
     if output.suffix.lower() != ".xlsx":
-        _fail([f"the output file must end in .xlsx: {output}"])
+        fail(f"the output file must end in .xlsx: {output}")
     folder = output.resolve().parent
     if not folder.is_dir():
-        _fail([f"no such directory: {folder}"])
+        fail(f"no such directory: {folder}")
     # Written next to the target and renamed: a failure never leaves half a workbook.
     handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=folder)
     try:
         with os.fdopen(handle, "wb") as stream:
-            report = exports.write_tally_workbook(first_year, last_year, stream)
+            report = tally_export.write_tally_workbook(first_year, last_year, stream)
         os.replace(temporary, output)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
-        _fail([f"cannot write {output}: {exc.strerror or exc}"])
+        fail(f"cannot write {output}: {exc.strerror or exc}")
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -75,21 +66,19 @@ def _progress(stage: str, done: int, total: int | None) -> None:
 @click.argument("path", metavar="FILE.xlsx", type=click.Path(dir_okay=False, path_type=Path))
 def import_inspections_command(path: Path):
     """Load concluded inspections of past years from a workbook (contract 5.5); all or none."""
-    from inspect_app.services import history_import
+    from inspect_app.services.workbooks import history_import
 
     if not path.is_file():
-        _fail([f"cannot read {path}: no such file"])
+        fail(f"cannot read {path}: no such file")
     try:
         with path.open("rb") as stream:
             result = history_import.read_history_workbook(stream, progress=_progress)
     except OSError as exc:
-        _fail([f"cannot read {path}: {exc.strerror or exc}"])
+        fail(f"cannot read {path}: {exc.strerror or exc}")
     if not result.ok:
-        _fail(result.errors)
-    try:
+        fail(*result.errors)
+    with exit_on_domain_error():
         added = history_import.apply_history_import(result, progress=_progress)
-    except DomainError as exc:
-        _fail(exc.message.splitlines())
     db.session.commit()
     years = ", ".join(
         f"{c['year']}: {c['new']} ({c['on_site']} on-site, {c['dossier']} dossier)"
@@ -102,9 +91,3 @@ def import_inspections_command(path: Path):
 
 
 COMMANDS = (export_tallies_command, import_inspections_command)
-
-
-def register(app: Flask) -> None:
-    """Add the commands to the CLI."""
-    for command in COMMANDS:
-        app.cli.add_command(command)

@@ -13,8 +13,8 @@ from datetime import date
 from flask_babel import gettext as _
 
 from inspect_app.models import TrainingCourse
-from inspect_app.services.exports import safe_text
 from inspect_app.services.training import TrainingNeed
+from inspect_app.services.workbooks.tally_export import safe_text
 
 
 class _Book:

@@ -14,8 +14,9 @@ from flask_babel import gettext as _
 from inspect_app.errors import DomainError
 from inspect_app.models import Agency, IsoOfficer, TrainingCourse, TrainingParticipant
 from inspect_app.models.base import search_key
-from inspect_app.services import training, workbooks
-from inspect_app.services.workbooks import ImportResult, SheetError, cell_text, row_cells
+from inspect_app.services import training
+from inspect_app.services.workbooks import reading
+from inspect_app.services.workbooks.reading import ImportResult, SheetError, cell_text, row_cells
 
 #: header text per field of the participant workbook.
 PARTICIPANT_COLUMNS = {
@@ -81,10 +82,10 @@ def parse_participant_sheet(data: bytes) -> ParticipantImport:
     result = ParticipantImport()
 
     def read_rows(rows) -> None:
-        columns = workbooks.find_header(rows, PARTICIPANT_COLUMNS, anchors=("name",))
+        columns = reading.find_header(rows, PARTICIPANT_COLUMNS, anchors=("name",))
         if columns is None:
-            raise SheetError(workbooks.no_header_message(PARTICIPANT_COLUMNS["name"]))
-        workbooks.require_columns(columns, PARTICIPANT_COLUMNS, REQUIRED_COLUMNS)
+            raise SheetError(reading.no_header_message(PARTICIPANT_COLUMNS["name"]))
+        reading.require_columns(columns, PARTICIPANT_COLUMNS, REQUIRED_COLUMNS)
         for number, values in rows:
             raw = row_cells(values, columns)
             texts = {name: cell_text(value) for name, value in raw.items()}
@@ -109,7 +110,7 @@ def parse_participant_sheet(data: bytes) -> ParticipantImport:
             row.attended = bool(attended)
             result.rows.append(row)
 
-    workbooks.read_sheet(data, result, read_rows)
+    reading.read_sheet(data, result, read_rows)
     return result
 
 

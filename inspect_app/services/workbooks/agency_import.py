@@ -21,8 +21,9 @@ from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import Agency, AgencyLevel
 from inspect_app.models.base import search_key
-from inspect_app.services import agencies, workbooks
-from inspect_app.services.workbooks import (  # noqa: F401 (header_key is imported from here)
+from inspect_app.services import agencies
+from inspect_app.services.workbooks import reading
+from inspect_app.services.workbooks.reading import (  # noqa: F401 (header_key is imported from here)
     ImportResult,
     SheetError,
     cell_text,
@@ -136,10 +137,10 @@ def read_agency_workbook(data: bytes) -> AgencyImport:
     result = AgencyImport()
 
     def read_rows(rows) -> None:
-        columns = workbooks.find_header(rows, AGENCY_COLUMNS, anchors=("code",))
+        columns = reading.find_header(rows, AGENCY_COLUMNS, anchors=("code",))
         if columns is None:
-            raise SheetError(workbooks.no_header_message(AGENCY_COLUMNS["code"]))
-        workbooks.require_columns(columns, AGENCY_COLUMNS, REQUIRED_AGENCY_COLUMNS)
+            raise SheetError(reading.no_header_message(AGENCY_COLUMNS["code"]))
+        reading.require_columns(columns, AGENCY_COLUMNS, REQUIRED_AGENCY_COLUMNS)
         for number, values in rows:
             cells = {name: cell_text(value) for name, value in row_cells(values, columns).items()}
             if not any(cells.values()):
@@ -157,7 +158,7 @@ def read_agency_workbook(data: bytes) -> AgencyImport:
                 )
             )
 
-    if workbooks.read_sheet(data, result, read_rows):
+    if reading.read_sheet(data, result, read_rows):
         _check_rows(result.rows)
     return result
 

@@ -9,7 +9,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from inspect_app.models import AgencyLevel, InspectionPlan, InspectionStatus
-from inspect_app.services.exports import safe_text
+from inspect_app.services.workbooks.tally_export import safe_text
 
 LEVEL_RANK = {AgencyLevel.PROVINCIAL: 0, AgencyLevel.DISTRICT: 1, AgencyLevel.COMMUNE: 2}
 
