@@ -82,7 +82,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from inspect_app.errors import register
+    from inspect_app.web.errors import register
 
     register(app)
 

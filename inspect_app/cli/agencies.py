@@ -1,4 +1,4 @@
-"""Workbook import commands (`flask --app wsgi import-agencies FILE.xlsx`, contract 5.3)."""
+"""Workbook import commands (`flask --app wsgi import-agencies FILE.xlsx`, CONTRACTS 5.3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Plan commands (contract 5.3): `flask --app wsgi import-plan FILE.xlsx --year YEAR`."""
+"""Plan commands (CONTRACTS 5.3): `flask --app wsgi import-plan FILE.xlsx --year YEAR`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Report commands (contract 5.3): `export-tallies` and `import-inspections`."""
+"""Report commands (CONTRACTS 5.3): `export-tallies` and `import-inspections`."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from inspect_app.extensions import db
     help="The .xlsx file to write.",
 )
 def export_tallies_command(first: str, last: str, output: Path):
-    """Write the tally workbook of a period (contract 5.6)."""
+    """Write the tally workbook of a period (CONTRACTS 5.6)."""
     from inspect_app.services import tallies
     from inspect_app.services.workbooks import tally_export
 
@@ -65,7 +65,7 @@ def _progress(stage: str, done: int, total: int | None) -> None:
 @click.command("import-inspections")
 @click.argument("path", metavar="FILE.xlsx", type=click.Path(dir_okay=False, path_type=Path))
 def import_inspections_command(path: Path):
-    """Load concluded inspections of past years from a workbook (contract 5.5); all or none."""
+    """Load concluded inspections of past years from a workbook (CONTRACTS 5.5); all or none."""
     from inspect_app.services.workbooks import history_import
 
     if not path.is_file():

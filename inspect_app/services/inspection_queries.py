@@ -1,4 +1,4 @@
-"""Read models for the inspection pages: lists, checklist rows, record details."""
+"""Read models for the inspection pages: the filtered list, the years, the checklist rows."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from inspect_app.models import (
 )
 from inspect_app.models.base import search_key
 from inspect_app.permissions import visible_inspections
-from inspect_app.services import audit
 
 
 @dataclass
@@ -87,14 +86,3 @@ def filtered_inspections(user, filters: dict, page: int):
     return db.paginate(
         query, page=max(page, 1), per_page=current_app.config["PER_PAGE"], error_out=False
     )
-
-
-def update_record_details(inspection: Inspection, number: str | None, people: str | None) -> None:
-    before = audit.snapshot(inspection, ["record_number", "agency_representatives"])
-    inspection.record_number = (number or "").strip() or None
-    inspection.agency_representatives = "\n".join(
-        line.strip() for line in (people or "").splitlines() if line.strip()
-    )
-    db.session.flush()
-    after = audit.snapshot(inspection, ["record_number", "agency_representatives"])
-    audit.record("update", inspection, before=before, after=after)

@@ -1,4 +1,4 @@
-"""Offline answer sync (contract 5.4): idempotent, conflict-keeping application of ops.
+"""Offline answer sync (CONTRACTS 5.4): idempotent, conflict-keeping application of ops.
 
 Every op carries a client-generated op_id. The first outcome of an op_id is stored in
 SyncOp, so a replay is answered `duplicate` and never applied twice; the same op_id with

@@ -8,6 +8,7 @@ from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from inspect_app.models import Role
+from inspect_app.permissions import ALL_ROLES, DEPARTMENT_ROLES, STAFF_ROLES
 
 
 @dataclass(frozen=True)
@@ -17,20 +18,20 @@ class NavEntry:
     roles: tuple[Role, ...]
 
 
-ALL = (Role.ADMIN, Role.INSPECTOR, Role.AGENCY, Role.VIEWER)
-STAFF = (Role.ADMIN, Role.INSPECTOR, Role.VIEWER)
+ALL = ALL_ROLES
+STAFF = STAFF_ROLES
 
 NAV_ENTRIES = (
     NavEntry("main.index", _l("Trang chủ"), ALL),
     NavEntry("agencies.index", _l("Cơ quan"), STAFF),
-    NavEntry("decisions.index", _l("Quyết định"), (Role.ADMIN, Role.VIEWER)),
+    NavEntry("decisions.index", _l("Quyết định"), DEPARTMENT_ROLES),
     NavEntry("plans.index", _l("Kế hoạch kiểm tra"), STAFF),
     NavEntry("inspections.index", _l("Cuộc kiểm tra"), STAFF),
     NavEntry("inspections.offline_data", _l("Dữ liệu ngoại tuyến"), (Role.INSPECTOR,)),
     NavEntry("portal.index", _l("Cơ quan của tôi"), (Role.AGENCY,)),
-    NavEntry("conformity.admin_index", _l("Công bố HTQLCL"), (Role.ADMIN, Role.VIEWER)),
-    NavEntry("training.index", _l("Đào tạo"), (Role.ADMIN, Role.VIEWER)),
-    NavEntry("reports.index", _l("Báo cáo"), (Role.ADMIN, Role.VIEWER)),
+    NavEntry("conformity.admin_index", _l("Công bố HTQLCL"), DEPARTMENT_ROLES),
+    NavEntry("training.index", _l("Đào tạo"), DEPARTMENT_ROLES),
+    NavEntry("reports.index", _l("Báo cáo"), DEPARTMENT_ROLES),
     NavEntry("checklists.index", _l("Phiếu kiểm tra"), (Role.ADMIN,)),
     NavEntry("admin.index", _l("Quản trị"), (Role.ADMIN,)),
 )
@@ -58,3 +59,8 @@ def nav_items(user) -> list[dict]:
             }
         )
     return items
+
+
+def inspection_page(inspection) -> str:
+    """The inspection page (CONTRACTS 5.7 fixes its path)."""
+    return f"/inspections/{inspection.id}"

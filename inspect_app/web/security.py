@@ -1,10 +1,12 @@
-"""HTTP security headers applied to every response (DESIGN §7)."""
+"""HTTP security headers applied to every response (CONTRACTS 7)."""
 
 from __future__ import annotations
 
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from inspect_app.services import audit
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -57,8 +59,19 @@ def secure_remember_cookie(response: Response) -> Response:
     return response
 
 
+def remember_client_address() -> None:
+    """Give the audit log the request's client address (after ProxyFix, when it is on)."""
+    audit.client_address.set(request.remote_addr)
+
+
+def forget_client_address(_error=None) -> None:
+    audit.client_address.set(None)
+
+
 def configure(app: Flask) -> None:
     app.session_interface = HttpsAwareSessionInterface()
+    app.before_request(remember_client_address)
+    app.teardown_request(forget_client_address)
     if app.config.get("PROXY_FIX"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     app.after_request(set_security_headers)

@@ -1,4 +1,4 @@
-"""The inspection page, its workflow buttons, the checklist markup (contract 5.7), the lead's
+"""The inspection page, its workflow buttons, the checklist markup (CONTRACTS 5.7), the lead's
 conflict resolution and the service worker."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The agency workbook import: reading rules, all-or-nothing, re-import, CLI (contract 5.3)."""
+"""The agency workbook import: reading rules, all-or-nothing, re-import, CLI (CONTRACTS 5.3)."""
 
 import io
 from datetime import date

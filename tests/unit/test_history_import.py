@@ -1,4 +1,4 @@
-"""Reading the historical import workbook (contract 5.5): header, columns, every bad row."""
+"""Reading the historical import workbook (CONTRACTS 5.5): header, columns, every bad row."""
 
 from __future__ import annotations
 

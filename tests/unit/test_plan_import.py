@@ -1,4 +1,4 @@
-"""The plan annex reader (`import-plan`, contract 5.3): date forms, quarters, row errors."""
+"""The plan annex reader (`import-plan`, CONTRACTS 5.3): date forms, quarters, row errors."""
 
 from datetime import date, datetime
 from io import BytesIO

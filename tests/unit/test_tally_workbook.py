@@ -1,4 +1,4 @@
-"""The tally workbook (contract 5.6) read back: layout, zero years, dates, neutralisation."""
+"""The tally workbook (CONTRACTS 5.6) read back: layout, zero years, dates, neutralisation."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""JSON API v1 (DESIGN contract 5.4): inspections and the offline answer sync."""
+"""JSON API v1 (CONTRACTS 5.4): inspections and the offline answer sync."""
 
 from flask import abort, jsonify, request
 from flask_login import current_user

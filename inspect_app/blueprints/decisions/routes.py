@@ -8,11 +8,11 @@ from flask_login import current_user
 
 from inspect_app.blueprints.decisions import bp
 from inspect_app.blueprints.decisions.forms import DecisionFilterForm, DecisionForm
-from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import Decision, EvidenceFile, Role
 from inspect_app.permissions import roles_required
 from inspect_app.services import decisions, evidence
+from inspect_app.web.boundary import unit_of_work
 
 
 @bp.route("/")
@@ -24,26 +24,18 @@ def index():
 
 
 def _save(form: DecisionForm, decision: Decision | None):
-    """Create or update from a validated form, commit, and go back to the list."""
-    try:
+    """Create or update from a validated form with its scan; back to the list, or None."""
+    with unit_of_work(form.number) as work:
         if decision is None:
             decision = decisions.create_decision(**form.values())
         else:
             decisions.update_decision(decision, **form.values())
-    except DomainError as exc:
-        db.session.rollback()
-        form.number.errors.append(exc.message)
-        return None
-    if form.file.data:
-        try:
+        if form.file.data:
+            work.field = form.file  # too large, wrong type: nothing of the decision is kept
             evidence.attach_decision_file(form.file.data, decision, current_user)
-        except DomainError as exc:  # too large, wrong type: nothing of the decision is kept
-            db.session.rollback()
-            form.file.errors.append(exc.message)
-            return None
-    db.session.commit()
-    flash(_("Đã lưu quyết định số %(number)s.", number=decision.number), "success")
-    return redirect(url_for("decisions.index", year=decision.year))
+        flash(_("Đã lưu quyết định số %(number)s.", number=decision.number), "success")
+        return redirect(url_for("decisions.index", year=decision.year))
+    return None
 
 
 @bp.route("/new", methods=["GET", "POST"])

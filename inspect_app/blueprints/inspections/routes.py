@@ -13,7 +13,6 @@ from inspect_app.blueprints.inspections.forms import (
     ReasonForm,
     RecordDetailsForm,
 )
-from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import (
     AnswerConflict,
@@ -24,13 +23,13 @@ from inspect_app.models import (
     Role,
 )
 from inspect_app.permissions import can_edit_inspection, is_lead, is_team_writer, roles_required
-from inspect_app.services import inspection_workflow, sync
+from inspect_app.services import inspection_workflow, records, sync
 from inspect_app.services.inspection_queries import (
     checklist_rows,
     filtered_inspections,
     inspection_years,
-    update_record_details,
 )
+from inspect_app.web.boundary import unit_of_work
 from inspect_app.web.forms import options
 from inspect_app.web.loaders import load_inspection
 
@@ -124,13 +123,8 @@ def change_status(inspection_id: int, target: str):
     data = {k: v for k, v in form.data.items() if k not in ("csrf_token",)}
     if "conclusion" in data:
         data["conclusion"] = Conclusion(data["conclusion"])
-    try:
+    with unit_of_work():
         inspection_workflow.transition(inspection, target_status, current_user, **data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
         flash(_("Đã chuyển sang trạng thái “%(s)s”.", s=target_status.label), "success")
     return redirect(url_for(".detail", inspection_id=inspection.id))
 
@@ -143,13 +137,8 @@ def reopen(inspection_id: int):
     if not form.validate_on_submit():
         _flash_errors(form)
         return redirect(url_for(".detail", inspection_id=inspection.id))
-    try:
+    with unit_of_work():
         inspection_workflow.reopen(inspection, current_user, form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
         flash(_("Đã mở lại cuộc kiểm tra."), "success")
     return redirect(url_for(".detail", inspection_id=inspection.id))
 
@@ -162,7 +151,9 @@ def record_details(inspection_id: int):
         abort(403)
     form = RecordDetailsForm()
     if form.validate_on_submit():
-        update_record_details(inspection, form.record_number.data, form.agency_representatives.data)
+        records.update_record_details(
+            inspection, form.record_number.data, form.agency_representatives.data
+        )
         db.session.commit()
         flash(_("Đã lưu thông tin biên bản."), "success")
     else:
@@ -183,13 +174,8 @@ def resolve_conflict(inspection_id: int, conflict_id: int):
     if not form.validate_on_submit():
         _flash_errors(form)
         return redirect(url_for(".detail", inspection_id=inspection.id))
-    try:
+    with unit_of_work():
         sync.resolve_conflict(conflict, ConflictResolution(form.resolution.data), current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
         flash(_("Đã xử lý xung đột của mục %(code)s.", code=conflict.item.code), "success")
     return redirect(url_for(".detail", inspection_id=inspection.id, _anchor="conflicts"))
 

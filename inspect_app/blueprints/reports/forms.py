@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import HiddenField, StringField
-from wtforms.validators import DataRequired, Regexp, ValidationError
+from wtforms import StringField
+from wtforms.validators import ValidationError
 
 from inspect_app.services import tallies
 
@@ -25,22 +24,3 @@ class PeriodForm(FlaskForm):
             self.period = tallies.parse_period(self.first.data, field.data)
         except tallies.PeriodError as exc:
             raise ValidationError(exc.message) from None
-
-
-class HistoryUploadForm(FlaskForm):
-    file = FileField(
-        _l("Tệp Excel (.xlsx)"),
-        validators=[
-            FileRequired(message=_l("Vui lòng chọn tệp .xlsx.")),
-            FileAllowed(["xlsx"], message=_l("Chỉ nhận tệp Excel .xlsx.")),
-        ],
-    )
-
-
-class HistoryConfirmForm(FlaskForm):
-    token = HiddenField(
-        validators=[
-            DataRequired(message=_l("Thiếu mã tệp tải lên.")),
-            Regexp(r"^[0-9a-f]{32}$", message=_l("Mã tệp tải lên không hợp lệ.")),
-        ]
-    )

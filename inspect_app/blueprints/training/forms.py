@@ -6,16 +6,14 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
-    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from inspect_app.extensions import db
@@ -257,25 +255,6 @@ class AttendanceForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes state (remove a participant): only the CSRF token."""
-
-
-class ImportUploadForm(FlaskForm):
-    file = FileField(
-        _l("Tệp Excel (.xlsx)"),
-        validators=[
-            FileRequired(message=_l("Vui lòng chọn tệp .xlsx.")),
-            FileAllowed(["xlsx"], message=_l("Chỉ nhận tệp Excel .xlsx.")),
-        ],
-    )
-
-
-class ImportConfirmForm(FlaskForm):
-    token = HiddenField(
-        validators=[
-            DataRequired(message=_l("Thiếu mã tệp tải lên.")),
-            Regexp(r"^[0-9a-f]{32}$", message=_l("Mã tệp tải lên không hợp lệ.")),
-        ]
-    )
 
 
 class PeriodForm(FlaskForm):

@@ -7,11 +7,8 @@ the caller (CLI command or view) commits once.
 from __future__ import annotations
 
 import re
-import secrets
-import time
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -45,16 +42,12 @@ REQUIRED_AGENCY_COLUMNS = ("code", "name")
 CODE_MAX, NAME_MAX, CONTACT_MAX = 32, 255, 64
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-#: words of the `Cấp` column (without diacritics) and the level they mean (contract 5.5).
+#: words of the `Cấp` column (without diacritics) and the level they mean (CONTRACTS 5.5).
 LEVEL_WORDS = (
     (("tinh", "so", "ban"), AgencyLevel.PROVINCIAL),
     (("huyen",), AgencyLevel.DISTRICT),
     (("xa", "phuong", "thi tran", "dac khu"), AgencyLevel.COMMUNE),
 )
-
-STASH_TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
-#: uploads waiting for confirmation are removed after this many seconds.
-STASH_MAX_AGE = 24 * 3600
 
 
 def level_from_text(text: str | None) -> AgencyLevel | None:
@@ -422,32 +415,3 @@ def apply_agency_import(result: AgencyImport, *, today: date) -> AgencyImport:
         except DomainError as exc:
             raise DomainError(f"row {row.row}: {exc.message}") from exc
     return result
-
-
-# -- uploads waiting for confirmation --------------------------------------------------------
-
-
-def stash_upload(data: bytes, directory: Path | str) -> str:
-    """Keep uploaded bytes until the user confirms; returns a random token naming them."""
-    folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - STASH_MAX_AGE
-    for old in folder.glob("*.xlsx"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    (folder / f"{token}.xlsx").write_bytes(data)
-    return token
-
-
-def load_stash(directory: Path | str, token: str | None) -> bytes | None:
-    """The bytes kept under `token`, or None when the token is unknown or malformed."""
-    if not token or not STASH_TOKEN_RE.match(token):
-        return None
-    path = Path(directory) / f"{token}.xlsx"
-    return path.read_bytes() if path.is_file() else None
-
-
-def discard_stash(directory: Path | str, token: str | None) -> None:
-    if token and STASH_TOKEN_RE.match(token):
-        (Path(directory) / f"{token}.xlsx").unlink(missing_ok=True)

@@ -1,4 +1,4 @@
-"""The historical import (`import-inspections`, contract 5.5): years kept on paper.
+"""The historical import (`import-inspections`, CONTRACTS 5.5): years kept on paper.
 
 `read_history_workbook` reads and checks every row (rows in, errors out) and writes nothing;
 `apply_history_import` writes everything or raises, and the caller commits once. Both are
@@ -46,7 +46,7 @@ from inspect_app.services.workbooks.agency_import import level_from_text
 from inspect_app.services.workbooks.plan_import import mode_from_text
 from inspect_app.services.workbooks.reading import ImportResult, SheetError, cell_text, row_cells
 
-#: header text per field (contract 5.5).
+#: header text per field (CONTRACTS 5.5).
 HISTORY_COLUMNS = {
     "year": "Năm",
     "name": "Tên cơ quan",

@@ -1,4 +1,4 @@
-"""The plan annex workbook (`import-plan`, contract 5.3): read and check, then apply.
+"""The plan annex workbook (`import-plan`, CONTRACTS 5.3): read and check, then apply.
 
 `read_plan_workbook` turns bytes into rows and errors (it looks agencies and inspectors up,
 but writes nothing); `apply_plan_import` writes the draft plan (approved when a decision is

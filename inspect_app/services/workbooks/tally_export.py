@@ -1,4 +1,4 @@
-"""Excel exports: the shared cell rules and the tally workbook (contract 5.6).
+"""Excel exports: the shared cell rules and the tally workbook (CONTRACTS 5.6).
 
 Exports are pure functions: they read the database and write bytes (or into a file object);
 the route or command only moves the bytes. Large sheets are written with xlsxwriter's
