@@ -79,14 +79,11 @@ def user_edit(user_id: int):
             )
             flash(_("Đã lưu người dùng %(u)s.", u=user.username), "success")
             return redirect(url_for(".user_list"))
-    tokens = db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
-    ).all()
     return render_template(
         "admin/user_form.html",
         form=form,
         user=user,
-        tokens=tokens,
+        tokens=users.user_tokens(user),
         reset_form=PasswordResetForm(),
     )
 
