@@ -40,6 +40,14 @@ def get_or_404(model: type[Row], row_id: int) -> Row:
     return row
 
 
+def get_child_or_404(model: type[Row], row_id: int, **parent) -> Row:
+    """The row of `model`, or 404 unless its columns match `parent` (e.g. `plan_id=plan.id`)."""
+    row = db.session.get(model, row_id)
+    if row is None or any(getattr(row, column) != value for column, value in parent.items()):
+        abort(404)
+    return row
+
+
 def load_inspection(inspection_id: int) -> Inspection:
     inspection = db.session.get(Inspection, inspection_id)
     if inspection is None or not can_view_inspection(current_user, inspection):
@@ -65,10 +73,7 @@ def load_plan(plan_id: int) -> InspectionPlan:
 
 def load_plan_inspection(plan: InspectionPlan, inspection_id: int) -> Inspection:
     """An inspection of this plan (the plan was loaded, and checked, first)."""
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None or inspection.plan_id != plan.id:
-        abort(404)
-    return inspection
+    return get_child_or_404(Inspection, inspection_id, plan_id=plan.id)
 
 
 def load_finding(finding_id: int) -> Finding:
@@ -84,10 +89,7 @@ def load_template(template_id: int) -> ChecklistTemplate:
 
 
 def load_item(template: ChecklistTemplate, item_id: int) -> ChecklistItem:
-    item = db.session.get(ChecklistItem, item_id)
-    if item is None or item.template_id != template.id:
-        abort(404)
-    return item
+    return get_child_or_404(ChecklistItem, item_id, template_id=template.id)
 
 
 def load_course(course_id: int) -> TrainingCourse:
@@ -95,10 +97,7 @@ def load_course(course_id: int) -> TrainingCourse:
 
 
 def load_participant(course: TrainingCourse, participant_id: int) -> TrainingParticipant:
-    participant = db.session.get(TrainingParticipant, participant_id)
-    if participant is None or participant.course_id != course.id:
-        abort(404)
-    return participant
+    return get_child_or_404(TrainingParticipant, participant_id, course_id=course.id)
 
 
 def load_user(user_id: int) -> User:
@@ -138,10 +137,7 @@ def own_dossier(inspection_id: int) -> Inspection:
 
 
 def own_dossier_file(inspection: Inspection, file_id: int) -> EvidenceFile:
-    stored = db.session.get(EvidenceFile, file_id)
-    if stored is None or stored.inspection_id != inspection.id or stored.purpose != "dossier":
-        abort(404)
-    return stored
+    return get_child_or_404(EvidenceFile, file_id, inspection_id=inspection.id, purpose="dossier")
 
 
 def own_finding(finding_id: int) -> Finding:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -64,3 +65,15 @@ def nav_items(user) -> list[dict]:
 def inspection_page(inspection) -> str:
     """The inspection page (CONTRACTS 5.7 fixes its path)."""
     return f"/inspections/{inspection.id}"
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only paths of this site: no scheme, no host, no protocol-relative or backslash tricks."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target

@@ -4,7 +4,8 @@ the rules of docs/ARCHITECTURE.md.
 - services never reach the web: no `flask.request`/`session`/`g`, no blueprint, no CLI,
   no `inspect_app.web`;
 - models import no service (nor anything above them);
-- the CLI and the web plumbing never import a blueprint's views;
+- the CLI never imports a blueprint, the web plumbing no blueprint's views, and no
+  blueprint another one;
 - no two modules import each other.
 """
 
@@ -103,6 +104,30 @@ def test_the_scan_sees_the_package():
 )
 def test_layer_imports(layer, forbidden):
     assert offending(layer, forbidden) == []
+
+
+def test_blueprints_do_not_reach_into_each_other():
+    """What two areas share lives in web/, services/ or permissions.py, not in a blueprint."""
+    crossing = sorted(
+        f"{module} imports {target}"
+        for module, targets in MODULES.items()
+        if in_layer(module, "inspect_app.blueprints")
+        for target in targets
+        if in_layer(target, "inspect_app.blueprints")
+        and target.split(".")[2:3] != module.split(".")[2:3]
+    )
+    assert crossing == []
+
+
+def test_web_imports_no_views():
+    """The web plumbing may build a blueprint's form (a template global) but not its views."""
+    assert [
+        f"{module} imports {target}"
+        for module, targets in MODULES.items()
+        if in_layer(module, "inspect_app.web")
+        for target in targets
+        if in_layer(target, "inspect_app.blueprints") and target.split(".")[3:4] != ["forms"]
+    ] == []
 
 
 def test_no_two_modules_import_each_other():

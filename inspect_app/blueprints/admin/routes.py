@@ -1,4 +1,4 @@
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -16,7 +16,7 @@ from inspect_app.permissions import locks_self_out, roles_required
 from inspect_app.services import audit_queries, users
 from inspect_app.web.boundary import unit_of_work
 from inspect_app.web.forms import options
-from inspect_app.web.loaders import load_user
+from inspect_app.web.loaders import get_child_or_404, load_user
 
 
 @bp.route("/")
@@ -113,9 +113,7 @@ def user_reset_password(user_id: int):
 @roles_required(Role.ADMIN)
 def token_revoke(user_id: int, token_id: int):
     user = load_user(user_id)
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id:
-        abort(404)
+    token = get_child_or_404(ApiToken, token_id, user_id=user.id)
     users.revoke_token(token)
     db.session.commit()
     flash(_("Đã thu hồi token %(p)s…", p=token.prefix), "success")

@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from inspect_app.blueprints.auth.routes import safe_next
 from inspect_app.blueprints.findings import bp
 from inspect_app.blueprints.findings.forms import EvidenceUploadForm
 from inspect_app.errors import NotFound
@@ -22,7 +21,7 @@ from inspect_app.permissions import (
 from inspect_app.services import evidence
 from inspect_app.web.boundary import unit_of_work
 from inspect_app.web.loaders import load_inspection
-from inspect_app.web.navigation import inspection_page
+from inspect_app.web.navigation import inspection_page, safe_next
 
 
 def _page(inspection, form: EvidenceUploadForm, status: int = 200):

@@ -31,7 +31,7 @@ from inspect_app.services.inspection_queries import (
 )
 from inspect_app.web.boundary import unit_of_work
 from inspect_app.web.forms import options
-from inspect_app.web.loaders import load_inspection
+from inspect_app.web.loaders import get_child_or_404, load_inspection
 
 #: the form that collects what each target state needs; other moves are plain buttons.
 TRANSITION_FORMS = {
@@ -165,9 +165,7 @@ def record_details(inspection_id: int):
 @login_required
 def resolve_conflict(inspection_id: int, conflict_id: int):
     inspection = load_inspection(inspection_id)
-    conflict = db.session.get(AnswerConflict, conflict_id)
-    if conflict is None or conflict.inspection_id != inspection.id:
-        abort(404)
+    conflict = get_child_or_404(AnswerConflict, conflict_id, inspection_id=inspection.id)
     if not is_lead(current_user, inspection):
         abort(403)
     form = ConflictForm()

@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from inspect_app.blueprints.auth.routes import safe_next
 from inspect_app.blueprints.portal import bp
 from inspect_app.blueprints.portal.forms import (
     ActionForm,
@@ -33,6 +32,7 @@ from inspect_app.web.loaders import (
     own_dossier_file,
     own_finding,
 )
+from inspect_app.web.navigation import safe_next
 
 
 @bp.route("/")
