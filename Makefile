@@ -16,21 +16,30 @@ install: $(STAMP) $(COMPILED)
 
 # pip's build chatter goes to a log that is shown only when the install fails.
 $(STAMP): pyproject.toml
+	@echo "inspect_app: installing the Python packages into $(VENV) (about a minute the first time)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]' \
 		>$(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
 	@touch $(STAMP)
 
 %.mo: %.po $(STAMP)
+	@echo "inspect_app: compiling the $(word 3,$(subst /, ,$<)) translations"
 	@$(BIN)/pybabel -q compile -i $< -o $@
 
 translations: $(COMPILED)
 
+DEMO_LOGINS := admin, inspector, inspector2, agency, viewer
+
+# One line per step; a step's own output goes to a log that is shown only when it fails.
 run: install
-	@$(FLASK) db upgrade 2>&1 | grep -v '^INFO' || true
-	@$(FLASK) seed-demo --if-empty
-	@echo "inspect_app: http://127.0.0.1:$(PORT)/"
-	@$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	@echo "inspect_app: migrating the database"
+	@$(FLASK) db upgrade >$(VENV)/migrate.log 2>&1 || { cat $(VENV)/migrate.log; exit 1; }
+	@echo "inspect_app: loading the demo data when the database is empty"
+	@$(FLASK) seed-demo --if-empty >$(VENV)/seed.log 2>&1 || { cat $(VENV)/seed.log; exit 1; }
+	@echo "inspect_app: serving http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"
+	@echo "inspect_app: demo logins $(DEMO_LOGINS); password $${DEMO_PASSWORD:-inspect-demo} (the one set when the demo was loaded)"
+	@$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --log-level warning \
+		$$($(BIN)/gunicorn --help | grep -q -- --no-control-socket && echo --no-control-socket) wsgi:app
 
 lint: install
 	@$(BIN)/ruff check --quiet .

@@ -22,7 +22,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def emit(name: str, n: int, app_s: float, floor_s: float, **extra) -> None:
-    """One JSON line in the DESIGN §8 format."""
+    """One JSON line in the CONTRACTS 8 format."""
     line = {
         "name": name,
         "n": n,

@@ -47,11 +47,11 @@ FLOOR_FINDINGS = (
 
 def run_app(url: str, first: int, last: int, target: str) -> int:
     from bench.tallies import make_app
-    from inspect_app.services import exports
+    from inspect_app.services.workbooks import tally_export
 
     app = make_app(url)
     with app.app_context():
-        report = exports.write_tally_workbook(first, last, target)
+        report = tally_export.write_tally_workbook(first, last, target)
     return sum(row["planned"] + row["cancelled"] for row in report["years"])
 
 

@@ -102,7 +102,7 @@ def run_floor(path: str) -> int:
 def run_app(path: str, url: str) -> int:
     from bench.tallies import make_app
     from inspect_app.extensions import db
-    from inspect_app.services import history_import
+    from inspect_app.services.workbooks import history_import
 
     app = make_app(url)
     with app.app_context():

@@ -1,4 +1,4 @@
-"""`tallies.tally_report` against the same aggregates in raw SQL (DESIGN §8).
+"""`tallies.tally_report` against the same aggregates in raw SQL (CONTRACTS 8).
 
 Run `bench/generate.py` into the database first (120,000 inspections over 2016-2025).
 

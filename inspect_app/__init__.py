@@ -57,9 +57,10 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from inspect_app import auth_setup, db_setup
+    from inspect_app import db_setup
     from inspect_app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from inspect_app.i18n import select_locale
+    from inspect_app.web import auth_setup
 
     db.init_app(app)
     db_setup.configure_engine_events(app)
@@ -88,35 +89,24 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from inspect_app.errors import register
+    from inspect_app.web.errors import register
 
     register(app)
 
 
 def register_request_hooks(app: Flask) -> None:
-    from inspect_app import security
+    from inspect_app.web import security
 
     security.configure(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from inspect_app.template_helpers import register
+    from inspect_app.web.template_helpers import register
 
     register(app)
 
 
 def register_cli(app: Flask) -> None:
-    from inspect_app import (
-        cli,
-        cli_followup,
-        cli_imports,
-        cli_plans,
-        cli_proposal,
-        cli_regulations,
-        cli_reports,
-        cli_training,
-    )
+    from inspect_app.cli import register
 
-    modules = (cli, cli_followup, cli_imports, cli_plans, cli_proposal, cli_regulations)
-    for module in (*modules, cli_reports, cli_training):
-        module.register(app)
+    register(app)

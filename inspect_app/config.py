@@ -1,4 +1,4 @@
-"""Configuration read from the environment (DESIGN contract 5.2)."""
+"""Configuration read from the environment (CONTRACTS 5.2)."""
 
 from __future__ import annotations
 
@@ -103,6 +103,6 @@ class BaseConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
-    #: werkzeug method string: scrypt with N=2^17, r=8, p=1 (DESIGN §7).
+    #: werkzeug method string: scrypt with N=2^17, r=8, p=1 (CONTRACTS 7).
     PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
     PER_PAGE = 50

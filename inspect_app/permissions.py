@@ -24,7 +24,14 @@ from inspect_app.models import (
     inspection_members,
 )
 
+#: every role: pages any signed-in user may open (the object rules narrow them further).
+ALL_ROLES = (Role.ADMIN, Role.INSPECTOR, Role.VIEWER, Role.AGENCY)
+#: the department's people: everyone but the agencies' ISO officers.
 STAFF_ROLES = (Role.ADMIN, Role.INSPECTOR, Role.VIEWER)
+#: the department's staff and leadership: the registers' readers (training, reports).
+DEPARTMENT_ROLES = (Role.ADMIN, Role.VIEWER)
+#: roles that may change findings and evidence; the object rules narrow them to the team.
+WRITER_ROLES = (Role.ADMIN, Role.INSPECTOR)
 LOCKED_STATUSES = (InspectionStatus.CONCLUDED, InspectionStatus.CANCELLED)
 
 
@@ -107,6 +114,25 @@ def can_view_agency(user, agency: Agency) -> bool:
 def can_view_plan(user, plan: InspectionPlan) -> bool:
     """Agency users reach plans only through their own inspections."""
     return user.is_authenticated and user.role in STAFF_ROLES
+
+
+def visible_plans(user, query: Select) -> Select:
+    """Narrow a SELECT of plans: agency users never see drafts."""
+    if user.role is Role.AGENCY:
+        return query.where(InspectionPlan.status != PlanStatus.DRAFT)
+    return query
+
+
+def plan_inspections_for(user, plan: InspectionPlan) -> list[Inspection]:
+    """The inspections of `plan` that `user` is shown: an agency user only its own."""
+    if user.role is Role.AGENCY:
+        return [i for i in plan.inspections if i.agency_id == user.agency_id]
+    return list(plan.inspections)
+
+
+def locks_self_out(actor, user, *, role: Role, active: bool) -> bool:
+    """Whether saving `user` with this role and state would take the acting admin's own access."""
+    return user.id == actor.id and (not active or role is not Role.ADMIN)
 
 
 def can_edit_plan(user, plan: InspectionPlan) -> bool:

@@ -1,4 +1,4 @@
-"""Evidence bytes behind a small interface; a local folder by default (DESIGN §3, §7).
+"""Evidence bytes behind a small interface; a local folder by default (CONTRACTS 7).
 
 Blobs are named by their sha256 under a two-level directory (`ab/cd/abcd…`), never by the
 user's filename, so the same content is stored once. A blob is first written to a temporary

@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import aliased
 
+from inspect_app import clock
 from inspect_app.extensions import db
 from inspect_app.i18n import format_day, format_percent
 from inspect_app.models import (
@@ -27,7 +28,8 @@ from inspect_app.models import (
     Result,
     TrainingKind,
 )
-from inspect_app.services import plan_annex, records, tallies
+from inspect_app.services import records, tallies
+from inspect_app.services.workbooks import plan_annex_export
 
 DEFAULT_STANDARD = "TCVN ISO 9001:2015"
 #: what a dossier request asks for when the inspection names nothing itself.
@@ -180,7 +182,7 @@ def notice_context(inspection: Inspection, today: date | None = None) -> dict:
         dossier = inspection.mode is InspectionMode.DOSSIER
         requested = _lines(inspection.dossier_request) or list(DEFAULT_DOSSIER_REQUEST)
         return {
-            "date_text": date_text(today or date.today()),
+            "date_text": date_text(today or clock.today()),
             "dossier": dossier,
             "standard": _standard(inspection),
             "agency": _agency(inspection.agency),
@@ -200,7 +202,7 @@ def notice_context(inspection: Inspection, today: date | None = None) -> dict:
 def annex_context(plan: InspectionPlan) -> dict:
     """The plan's annex: the agencies to inspect, for the approving decision."""
     with force_locale("vi"):
-        rows = plan_annex.annex_rows(plan)
+        rows = plan_annex_export.annex_rows(plan)
         on_site = str(InspectionMode.ON_SITE.label)
         return {
             "date_text": date_text(plan.decision.signed_on if plan.decision else None),
@@ -223,7 +225,7 @@ def annex_context(plan: InspectionPlan) -> dict:
 
 def report_context(first: int, last: int, today: date | None = None) -> dict:
     """The report's section for a period: paragraphs, tallies, training, conformity, problems."""
-    today = today or date.today()
+    today = today or clock.today()
     with force_locale("vi"):
         report = tallies.tally_report(first, last)
         total = report["total"]

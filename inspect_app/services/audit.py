@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
+from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any
 
-from flask import has_request_context, request
+from flask import has_request_context
 from flask_login import current_user
 
 from inspect_app.extensions import db
@@ -14,6 +15,9 @@ from inspect_app.models import AuditLog
 
 #: column names whose values never reach the log.
 SECRET_FIELDS = frozenset({"password_hash", "token_hash", "password", "token"})
+#: the client address of the request being served; the web layer sets and clears it
+#: (web/security.py), so that this service never reads the request.
+client_address: ContextVar[str | None] = ContextVar("audit_client_address", default=None)
 
 
 def _plain(value: Any) -> Any:
@@ -58,7 +62,7 @@ def record(
         before=_plain(before) if before else None,
         after=_plain(after) if after else None,
         user_id=getattr(user, "id", None),
-        ip=request.remote_addr if has_request_context() else None,
+        ip=client_address.get() if has_request_context() else None,
     )
     db.session.add(entry)
     return entry

@@ -244,7 +244,7 @@ def agencies_without_valid_announcement() -> list:
 
 
 def register_record(row) -> dict:
-    """One agency as the open data gives it (contract 5.4)."""
+    """One agency as the open data gives it (CONTRACTS 5.4)."""
     return {
         "code": row.code,
         "name": row.name,

@@ -27,9 +27,9 @@ from inspect_app.models import (
     Severity,
 )
 from inspect_app.permissions import visible_inspections
-from inspect_app.services.exports import safe_text as safe_cell
 from inspect_app.services.finding_kpis import opened_on
 from inspect_app.services.reminder_targets import NOT_CLOSED, overdue_condition
+from inspect_app.services.workbooks.tally_export import safe_text as safe_cell
 
 #: the `status` filter value for every finding not closed yet (open, responded, reopened).
 NOT_CLOSED_FILTER = "not_closed"

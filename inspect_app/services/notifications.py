@@ -28,7 +28,7 @@ from inspect_app.services import audit
 HOME_LIMIT = 20
 
 
-# --- paths (the portal's url_prefix is /portal; contract 5.7 fixes the staff pages) -----
+# --- paths (the portal's url_prefix is /portal; CONTRACTS 5.7 fixes the staff pages) -----
 
 
 def portal_dossier_path(inspection: Inspection) -> str:

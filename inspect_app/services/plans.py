@@ -532,7 +532,7 @@ def remove_inspection(
 
     Returns "deleted" or "cancelled".
     """
-    from inspect_app.services.inspections import transition
+    from inspect_app.services.inspection_workflow import transition
 
     plan = inspection.plan
     _check_not_closed(plan)

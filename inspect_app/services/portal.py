@@ -24,7 +24,7 @@ from inspect_app.models import (
     Severity,
 )
 from inspect_app.services import audit, evidence, findings, notifications
-from inspect_app.services.inspections import transition
+from inspect_app.services.inspection_workflow import transition
 
 #: document types offered for dossier files (kind of document, EvidenceFile.document_type).
 DOSSIER_DOCUMENT_TYPES = (

@@ -8,6 +8,7 @@ from sqlalchemy import and_, func, select
 
 from inspect_app.extensions import db
 from inspect_app.models import Answer, ChecklistItem, Inspection, Result
+from inspect_app.services import audit
 from inspect_app.services.findings import inspection_findings
 from inspect_app.services.record_check import items_without_finding
 
@@ -87,3 +88,15 @@ def record_context(inspection: Inspection) -> dict:
 
 def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def update_record_details(inspection: Inspection, number: str | None, people: str | None) -> None:
+    """Set the record's number and the agency's representatives (one per line)."""
+    before = audit.snapshot(inspection, ["record_number", "agency_representatives"])
+    inspection.record_number = (number or "").strip() or None
+    inspection.agency_representatives = "\n".join(
+        line.strip() for line in (people or "").splitlines() if line.strip()
+    )
+    db.session.flush()
+    after = audit.snapshot(inspection, ["record_number", "agency_representatives"])
+    audit.record("update", inspection, before=before, after=after)

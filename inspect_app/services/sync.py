@@ -1,4 +1,4 @@
-"""Offline answer sync (contract 5.4): idempotent, conflict-keeping application of ops.
+"""Offline answer sync (CONTRACTS 5.4): idempotent, conflict-keeping application of ops.
 
 Every op carries a client-generated op_id. The first outcome of an op_id is stored in
 SyncOp, so a replay is answered `duplicate` and never applied twice; the same op_id with
@@ -39,8 +39,7 @@ from inspect_app.models import (
     SyncOp,
 )
 from inspect_app.models.base import utcnow
-from inspect_app.services import audit
-from inspect_app.services import inspections as workflow
+from inspect_app.services import audit, inspection_workflow
 
 MAX_OPS_PER_BATCH = 500
 MAX_NOTE_LENGTH = 10_000
@@ -214,7 +213,7 @@ def apply_batch(inspection: Inspection, user, ops: list[Op]) -> BatchOutcome:
         },
         open_by_item={},
     )
-    for conflict in workflow.open_conflicts(inspection):
+    for conflict in inspection_workflow.open_conflicts(inspection):
         key = (conflict.item_id, conflict.submitted_by_id)
         context.open_by_item.setdefault(key, []).append(conflict)
     outcome = BatchOutcome()
@@ -224,7 +223,9 @@ def apply_batch(inspection: Inspection, user, ops: list[Op]) -> BatchOutcome:
         if result["status"] == "applied":
             outcome.applied += 1
     if outcome.applied and (inspection.status, inspection.mode) in AUTO_START:
-        workflow.transition(inspection, InspectionStatus.IN_PROGRESS, user, check_actor=False)
+        inspection_workflow.transition(
+            inspection, InspectionStatus.IN_PROGRESS, user, check_actor=False
+        )
     db.session.flush()
     return outcome
 
@@ -409,7 +410,7 @@ class ConflictRow:
 
 
 def conflict_rows(inspection: Inspection) -> list[ConflictRow]:
-    conflicts = workflow.open_conflicts(inspection)
+    conflicts = inspection_workflow.open_conflicts(inspection)
     item_ids = {conflict.item_id for conflict in conflicts}
     query = select(Answer).where(
         Answer.inspection_id == inspection.id, Answer.item_id.in_(item_ids)
@@ -433,7 +434,7 @@ def conflicts_view(inspection: Inspection, user, *, everyone: bool) -> list[dict
             },
             "created_at": conflict.created_at.isoformat(),
         }
-        for conflict in workflow.open_conflicts(inspection)
+        for conflict in inspection_workflow.open_conflicts(inspection)
         if everyone or conflict.submitted_by_id == user.id
     ]
 

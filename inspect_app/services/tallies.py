@@ -1,6 +1,6 @@
 """Yearly tallies of the department's report (section 2.6), counted in the database.
 
-Counting rule (contract 5.4): an inspection counts in year Y when it belongs to the plan of
+Counting rule (CONTRACTS 5.4): an inspection counts in year Y when it belongs to the plan of
 year Y and is `conducted` or `concluded`. Every figure comes from a GROUP BY query; Python
 only files the grouped rows into the report's shape. Results are the same on SQLite and
 PostgreSQL: no collation-dependent ordering reaches the output.
@@ -386,7 +386,7 @@ def _add(total: dict, part: dict) -> None:
 
 
 def tally_report(first: int, last: int) -> dict:
-    """Everything the report says about the period, per year and in total (contract 5.4)."""
+    """Everything the report says about the period, per year and in total (CONTRACTS 5.4)."""
     first, last = check_period(first, last)
     table = {year: _empty_year(year) for year in range(first, last + 1)}
     _inspections(first, last, table)

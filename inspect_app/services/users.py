@@ -101,6 +101,15 @@ def update_user(
     audit.record("update", user, before=old, after=new)
 
 
+def user_tokens(user: User) -> list[ApiToken]:
+    """The user's API tokens, newest first (revoked ones too, for the admin page)."""
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+        )
+    )
+
+
 def revoke_token(token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()

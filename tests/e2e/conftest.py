@@ -28,7 +28,7 @@ from inspect_app.models import (
     Role,
 )
 from inspect_app.models.base import utcnow
-from inspect_app.services.checklist_content import build_default_template
+from inspect_app.seed.checklist_content import build_default_template
 from inspect_app.services.users import create_user
 from tests.conftest import _config, upgrade_to_head
 from tests.e2e.helpers import PASSWORD

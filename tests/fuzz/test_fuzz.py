@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 
 from inspect_app.extensions import db
 from inspect_app.models import Agency, Answer, InspectionPlan, Role, SyncOp
-from inspect_app.services.imports import apply_agency_import, read_agency_workbook
-from inspect_app.services.plan_import import read_plan_workbook
+from inspect_app.services.workbooks.agency_import import apply_agency_import, read_agency_workbook
+from inspect_app.services.workbooks.plan_import import read_plan_workbook
 
 FUZZ = settings(
     max_examples=40,

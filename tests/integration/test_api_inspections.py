@@ -1,4 +1,4 @@
-"""GET /api/v1/inspections and API authentication (DESIGN contract 5.4)."""
+"""GET /api/v1/inspections and API authentication (CONTRACTS 5.4)."""
 
 import pytest
 

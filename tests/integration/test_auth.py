@@ -1,4 +1,4 @@
-"""Login, logout and session lifetime (DESIGN §5.7, §7)."""
+"""Login, logout and session lifetime (CONTRACTS 5.7, 7)."""
 
 import re
 

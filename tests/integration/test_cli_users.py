@@ -1,4 +1,4 @@
-"""`create-user` and `create-token` (DESIGN contract 5.3)."""
+"""`create-user` and `create-token` (CONTRACTS 5.3)."""
 
 import pytest
 from sqlalchemy import func, select

@@ -1,4 +1,4 @@
-"""Evidence per inspection and item: upload rules, download headers, access (DESIGN §7)."""
+"""Evidence per inspection and item: upload rules, download headers, access (CONTRACTS 7)."""
 
 from __future__ import annotations
 

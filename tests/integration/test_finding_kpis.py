@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 
 from inspect_app.extensions import db
 from inspect_app.models import Finding, FindingStatus, InspectionStatus, Role, Severity
-from inspect_app.services import exports, finding_kpis
+from inspect_app.services import finding_kpis
+from inspect_app.services.workbooks import tally_export
 
 TODAY = date(2026, 12, 3)
 
@@ -82,7 +83,7 @@ def test_reports_page_and_workbook_show_them(
     assert "Theo dõi khắc phục" in html
     assert "33,3%" in html
     assert "1 cơ quan có hành động khắc phục quá hạn" in html
-    book = load_workbook(io.BytesIO(exports.tally_workbook(2025, 2026)))
+    book = load_workbook(io.BytesIO(tally_export.tally_workbook(2025, 2026)))
     rows = list(book["Khắc phục"].iter_rows(values_only=True))
     assert rows[0][0] == "Năm"
     assert rows[2][:5] == (2026, 4, 2, 3, 1)

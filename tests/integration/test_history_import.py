@@ -1,4 +1,4 @@
-"""`import-inspections` and its web upload (contract 5.5): all or nothing, idempotent."""
+"""`import-inspections` and its web upload (CONTRACTS 5.5): all or nothing, idempotent."""
 
 from __future__ import annotations
 

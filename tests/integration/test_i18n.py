@@ -1,4 +1,4 @@
-"""The vi/en switch (DESIGN §1: Vietnamese by default, English on request)."""
+"""The vi/en switch (Vietnamese by default, English on request; docs/ARCHITECTURE.md)."""
 
 import re
 

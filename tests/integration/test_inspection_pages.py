@@ -1,4 +1,4 @@
-"""The inspection page, its workflow buttons, the checklist markup (contract 5.7), the lead's
+"""The inspection page, its workflow buttons, the checklist markup (CONTRACTS 5.7), the lead's
 conflict resolution and the service worker."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from inspect_app.models import (
     Result,
     Role,
 )
-from inspect_app.services import inspections as workflow
+from inspect_app.services import inspection_workflow
 from inspect_app.services.sync import store_answer
 
 S = InspectionStatus
@@ -274,11 +274,11 @@ def test_service_worker_is_served_from_the_root(client):
 def test_transition_table_refuses_forbidden_moves(app, lead, make_inspection):
     inspection = make_inspection(lead=lead)
     for target in (S.CONDUCTED, S.CONCLUDED, S.DOSSIER_REQUESTED, S.DOSSIER_RECEIVED):
-        with pytest.raises(workflow.TransitionError):
-            workflow.transition(inspection, target, lead)
+        with pytest.raises(inspection_workflow.TransitionError):
+            inspection_workflow.transition(inspection, target, lead)
     dossier = make_inspection(lead=lead, mode=InspectionMode.DOSSIER)
-    with pytest.raises(workflow.TransitionError):
-        workflow.transition(dossier, S.IN_PROGRESS, lead)
+    with pytest.raises(inspection_workflow.TransitionError):
+        inspection_workflow.transition(dossier, S.IN_PROGRESS, lead)
 
 
 def test_inspection_list_filters(client, login, make_user, make_inspection, make_agency):

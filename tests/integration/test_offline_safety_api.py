@@ -23,9 +23,8 @@ from inspect_app.models import (
     Role,
     SyncOp,
 )
-from inspect_app.services import inspections as workflow
-from inspect_app.services import sync
-from inspect_app.services.inspections import TransitionError
+from inspect_app.services import inspection_workflow, sync
+from inspect_app.services.inspection_workflow import TransitionError
 from tests.factories import PASSWORD
 from tests.integration.test_sync_api import op, post
 
@@ -262,7 +261,7 @@ def test_a_device_reports_its_unsent_changes(client, login, team, inspection):
     )
     db.session.refresh(report)
     assert report.pending == 1
-    assert [r.pending for r in workflow.unsent_reports(inspection)] == [1]
+    assert [r.pending for r in inspection_workflow.unsent_reports(inspection)] == [1]
 
 
 @pytest.mark.parametrize(
@@ -300,7 +299,7 @@ def _conducted(make_inspection, team):
 
 
 def _conclude(inspection, lead, **extra):
-    return workflow.transition(
+    return inspection_workflow.transition(
         inspection,
         InspectionStatus.CONCLUDED,
         lead,

@@ -1,4 +1,4 @@
-"""Object predicates and visible_inspections (permissions.py, DESIGN §3 and §7)."""
+"""Object predicates and visible_inspections (permissions.py, CONTRACTS 7)."""
 
 import pytest
 from flask_login import AnonymousUserMixin

@@ -31,8 +31,9 @@ from inspect_app.models import (
     Severity,
     Standard,
 )
-from inspect_app.services import plan_import, plan_proposal
+from inspect_app.services import plan_proposal
 from inspect_app.services.plan_proposal import ProposalError
+from inspect_app.services.workbooks import plan_import
 
 TODAY = date(2026, 12, 3)
 YEAR = 2027

@@ -1,4 +1,4 @@
-"""GET /api/v1/plans (contract 5.4) and `import-plan` (contract 5.3) seen through it."""
+"""GET /api/v1/plans (CONTRACTS 5.4) and `import-plan` (CONTRACTS 5.3) seen through it."""
 
 from datetime import date
 from io import BytesIO

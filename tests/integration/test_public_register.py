@@ -1,4 +1,4 @@
-"""The public conformity register and its open data (issue 5 §6, contract 5.4)."""
+"""The public conformity register and its open data (issue 5 §6, CONTRACTS 5.4)."""
 
 from __future__ import annotations
 

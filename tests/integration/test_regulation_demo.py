@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from inspect_app.extensions import db
 from inspect_app.models import IsoProcess, LegalChange, Role, User
+from inspect_app.seed.demo import AGENCY_USER_AGENCY
 from inspect_app.services import regulations
-from inspect_app.services.demo import AGENCY_USER_AGENCY
 
 
 @pytest.fixture

@@ -252,11 +252,11 @@ def test_the_tally_workbook_counts_changes_per_year(province):
 
     from openpyxl import load_workbook
 
-    from inspect_app.services import exports
+    from inspect_app.services.workbooks import tally_export
 
     document("971/QĐ-UBND", date(2020, 7, 3), amends=["599/QĐ-UBND"])
 
-    book = load_workbook(io.BytesIO(exports.tally_workbook(2019, 2021)), read_only=True)
+    book = load_workbook(io.BytesIO(tally_export.tally_workbook(2019, 2021)), read_only=True)
     rows = [tuple(r) for r in book["Văn bản pháp luật"].iter_rows(min_row=2, values_only=True)]
 
     assert rows == [(2019, 0, 0, 0, 0, 0), (2020, 1, 2, 0, 0, 2), (2021, 0, 0, 0, 0, 2)]

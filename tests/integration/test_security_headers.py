@@ -1,4 +1,4 @@
-"""Response headers and cookie flags (DESIGN §7)."""
+"""Response headers and cookie flags (CONTRACTS 7)."""
 
 import re
 

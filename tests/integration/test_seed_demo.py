@@ -24,7 +24,7 @@ from inspect_app.models import (
     TrainingKind,
     User,
 )
-from inspect_app.services.checklist_content import DEFAULT_TEMPLATE_NAME
+from inspect_app.seed.checklist_content import DEFAULT_TEMPLATE_NAME
 
 REPORT_TALLIES = {2017: (10, 26), 2018: (15, 31), 2019: (24, 40), 2020: (50, 15)}
 REPORT_DECISIONS = {

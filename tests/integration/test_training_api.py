@@ -1,4 +1,4 @@
-"""GET /api/v1/training?from=&to= (contract 5.4, issue 7)."""
+"""GET /api/v1/training?from=&to= (CONTRACTS 5.4, issue 7)."""
 
 from datetime import date
 

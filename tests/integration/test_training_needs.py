@@ -281,7 +281,7 @@ def test_invitations_refuse_agencies_that_were_not_offered(client, login, make_u
 
 
 def test_after_seeding_the_demo_the_officer_changes_show_as_needs(runner):
-    from inspect_app.services.demo import AGENCY_USER_AGENCY, OFFICER_CHANGES
+    from inspect_app.seed.demo import AGENCY_USER_AGENCY, OFFICER_CHANGES
 
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output

@@ -1,4 +1,4 @@
-"""DESIGN §7: every route against every kind of user, with the expected answer.
+"""CONTRACTS 7: every route against every kind of user, with the expected answer.
 
 The principals: anonymous, agency B, an inspector off the team, agency A (owner of the
 objects in the URLs), a viewer, an inspector on the team, and an admin. Objects outside a
@@ -343,7 +343,7 @@ def test_route_answers_each_principal_as_expected(
         before = row_counts()
         with client.open(url, method=method, data={} if method == "POST" else None) as response:
             observed[name] = classify(response)
-            # DESIGN §7: the security headers on every answer, errors and redirects included.
+            # CONTRACTS 7: the security headers on every answer, errors and redirects included.
             assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
             assert response.headers["X-Content-Type-Options"] == "nosniff"
         if observed[name] not in ("ok",) and endpoint not in ("auth.logout", "auth.login"):

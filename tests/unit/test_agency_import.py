@@ -1,4 +1,4 @@
-"""The agency workbook import: reading rules, all-or-nothing, re-import, CLI (contract 5.3)."""
+"""The agency workbook import: reading rules, all-or-nothing, re-import, CLI (CONTRACTS 5.3)."""
 
 import io
 from datetime import date
@@ -11,7 +11,7 @@ from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import Agency, AgencyLevel, AuditLog, IsoOfficer
 from inspect_app.services import agencies
-from inspect_app.services.imports import (
+from inspect_app.services.workbooks.agency_import import (
     apply_agency_import,
     level_from_text,
     read_agency_workbook,

@@ -1,4 +1,4 @@
-"""Configuration defaults that protect production (DESIGN §5.2, §7)."""
+"""Configuration defaults that protect production (CONTRACTS 5.2, 7)."""
 
 from inspect_app import create_app
 from inspect_app.config import BaseConfig

@@ -1,4 +1,4 @@
-"""Reading the historical import workbook (contract 5.5): header, columns, every bad row."""
+"""Reading the historical import workbook (CONTRACTS 5.5): header, columns, every bad row."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ import pytest
 from openpyxl import Workbook
 
 from inspect_app.models import AgencyLevel, Conclusion, InspectionMode
-from inspect_app.services.history_import import conclusion_from_text, read_history_workbook
+from inspect_app.services.workbooks.history_import import (
+    conclusion_from_text,
+    read_history_workbook,
+)
 
 HEADER = [
     "Năm",

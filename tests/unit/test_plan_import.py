@@ -1,4 +1,4 @@
-"""The plan annex reader (`import-plan`, contract 5.3): date forms, quarters, row errors."""
+"""The plan annex reader (`import-plan`, CONTRACTS 5.3): date forms, quarters, row errors."""
 
 from datetime import date, datetime
 from io import BytesIO
@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import AgencyLevel, InspectionMode, InspectionPlan, PlanStatus, Role
-from inspect_app.services.plan_import import (
+from inspect_app.services.workbooks.plan_import import (
     WindowError,
     apply_plan_import,
     mode_from_text,

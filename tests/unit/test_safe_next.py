@@ -2,7 +2,7 @@
 
 import pytest
 
-from inspect_app.blueprints.auth.routes import safe_next
+from inspect_app.web.navigation import safe_next
 
 
 @pytest.mark.parametrize(

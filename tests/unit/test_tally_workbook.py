@@ -1,4 +1,4 @@
-"""The tally workbook (contract 5.6) read back: layout, zero years, dates, neutralisation."""
+"""The tally workbook (CONTRACTS 5.6) read back: layout, zero years, dates, neutralisation."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from inspect_app.models import (
     TrainingKind,
     TrainingParticipant,
 )
-from inspect_app.services import exports, plan_annex
-from inspect_app.services.exports import safe_text
+from inspect_app.services.workbooks import plan_annex_export, tally_export
+from inspect_app.services.workbooks.tally_export import safe_text
 
 CONTRACT_HEADER = (
     "Năm",
@@ -77,7 +77,7 @@ def small_world(make_agency, make_plan, make_inspection, make_user):
 
 
 def test_summary_sheet_follows_contract_5_6(small_world):
-    book = read(exports.tally_workbook(2019, 2021))
+    book = read(tally_export.tally_workbook(2019, 2021))
 
     assert book.sheetnames[0] == "Tổng hợp"
     sheet = book["Tổng hợp"]
@@ -90,7 +90,7 @@ def test_summary_sheet_follows_contract_5_6(small_world):
 
 
 def test_summary_has_level_columns_a_native_chart_and_the_other_sheets(small_world):
-    data = exports.tally_workbook(2019, 2021)
+    data = tally_export.tally_workbook(2019, 2021)
     book = read(data)
 
     assert book.sheetnames == [
@@ -114,7 +114,7 @@ def test_summary_has_level_columns_a_native_chart_and_the_other_sheets(small_wor
 
 
 def test_inspection_list_has_every_inspection_with_real_dates(small_world):
-    sheet = read(exports.tally_workbook(2019, 2021))["Danh sách kiểm tra"]
+    sheet = read(tally_export.tally_workbook(2019, 2021))["Danh sách kiểm tra"]
     header = [c.value for c in sheet[1]]
     assert header[:5] == ["Năm", "Mã cơ quan", "Tên cơ quan", "Cấp", "Hình thức kiểm tra"]
     assert sheet.freeze_panes == "A2"
@@ -132,7 +132,7 @@ def test_inspection_list_has_every_inspection_with_real_dates(small_world):
 
 
 def test_user_text_starting_with_formula_characters_is_neutralised(small_world):
-    book = read(exports.tally_workbook(2019, 2021))
+    book = read(tally_export.tally_workbook(2019, 2021))
     values = [
         c.value
         for name in ("Danh sách kiểm tra", "Phát hiện")
@@ -148,7 +148,7 @@ def test_user_text_starting_with_formula_characters_is_neutralised(small_world):
 
 
 def test_coverage_and_training_sheets(small_world):
-    book = read(exports.tally_workbook(2019, 2021))
+    book = read(tally_export.tally_workbook(2019, 2021))
     training = [[c.value for c in row] for row in book["Đào tạo"].iter_rows(min_row=2)]
     assert training == [
         [
@@ -167,7 +167,7 @@ def test_coverage_and_training_sheets(small_world):
 
 
 def test_an_empty_period_still_has_every_year_and_the_total(app):
-    sheet = read(exports.tally_workbook(2030, 2032))["Tổng hợp"]
+    sheet = read(tally_export.tally_workbook(2030, 2032))["Tổng hợp"]
     rows = [tuple(c.value for c in sheet[n][:4]) for n in (2, 3, 4, 5)]
     assert rows == [(2030, 0, 0, 0), (2031, 0, 0, 0), (2032, 0, 0, 0), ("Tổng cộng", 0, 0, 0)]
 
@@ -189,4 +189,4 @@ def test_safe_text(text, expected):
 
 
 def test_the_plan_annex_uses_the_shared_helper():
-    assert plan_annex.safe_text is safe_text
+    assert plan_annex_export.safe_text is safe_text

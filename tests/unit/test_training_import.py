@@ -11,7 +11,7 @@ from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import AgencyLevel, IsoOfficer, TrainingKind, TrainingParticipant
 from inspect_app.services import training
-from inspect_app.services.training_import import (
+from inspect_app.services.workbooks.participant_import import (
     apply_participant_import,
     attended_from_text,
     parse_participant_sheet,

@@ -3,11 +3,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from inspect_app.forms import ChoiceField, DayField, options, required
 from inspect_app.models import Agency, Role
 from inspect_app.services.agencies import agency_by_code
-from inspect_app.services.imports import EMAIL_RE
 from inspect_app.services.users import MIN_PASSWORD_LENGTH
+from inspect_app.services.workbooks.agency_import import EMAIL_RE
+from inspect_app.web.forms import ChoiceField, DayField, options, required
 
 USERNAME_RULE = Regexp(
     r"^[A-Za-z0-9_.-]+$",

@@ -1,4 +1,4 @@
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -10,19 +10,13 @@ from inspect_app.blueprints.admin.forms import (
     UserCreateForm,
     UserEditForm,
 )
-from inspect_app.errors import DomainError
 from inspect_app.extensions import db
-from inspect_app.forms import options
 from inspect_app.models import ApiToken, AuditLog, Role, User
-from inspect_app.permissions import roles_required
-from inspect_app.services import audit_views, users
-
-
-def _load_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
+from inspect_app.permissions import locks_self_out, roles_required
+from inspect_app.services import audit_queries, users
+from inspect_app.web.boundary import unit_of_work
+from inspect_app.web.forms import options
+from inspect_app.web.loaders import get_child_or_404, load_user
 
 
 @bp.route("/")
@@ -47,7 +41,7 @@ def user_list():
 def user_create():
     form = UserCreateForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work():
             user = users.create_user(
                 form.username.data,
                 role=Role(form.role.data),
@@ -56,11 +50,6 @@ def user_create():
                 agency=form.agency,
                 email=form.email.data or None,
             )
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
             flash(_("Đã tạo người dùng %(u)s.", u=user.username), "success")
             return redirect(url_for(".user_list"))
     return render_template("admin/user_form.html", form=form, user=None)
@@ -69,39 +58,32 @@ def user_create():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def user_edit(user_id: int):
-    user = _load_user(user_id)
+    user = load_user(user_id)
     form = UserEditForm(obj=user)
     if request.method == "GET":
         form.role.data = user.role.value
         form.agency_code.data = user.agency.code if user.agency else ""
     if form.validate_on_submit():
-        if user.id == current_user.id and (not form.active.data or form.role.data != "admin"):
+        role, active = Role(form.role.data), form.active.data
+        if locks_self_out(current_user, user, role=role, active=active):
             flash(_("Bạn không thể tự khóa hoặc bỏ quyền quản trị của chính mình."), "danger")
             return redirect(url_for(".user_edit", user_id=user.id))
-        try:
+        with unit_of_work():
             users.update_user(
                 user,
                 full_name=form.full_name.data,
                 email=form.email.data,
-                role=Role(form.role.data),
+                role=role,
                 agency=form.agency,
-                active=form.active.data,
+                active=active,
             )
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
             flash(_("Đã lưu người dùng %(u)s.", u=user.username), "success")
             return redirect(url_for(".user_list"))
-    tokens = db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
-    ).all()
     return render_template(
         "admin/user_form.html",
         form=form,
         user=user,
-        tokens=tokens,
+        tokens=users.user_tokens(user),
         reset_form=PasswordResetForm(),
     )
 
@@ -109,7 +91,7 @@ def user_edit(user_id: int):
 @bp.post("/users/<int:user_id>/password")
 @roles_required(Role.ADMIN)
 def user_reset_password(user_id: int):
-    user = _load_user(user_id)
+    user = load_user(user_id)
     form = PasswordResetForm()
     if form.validate_on_submit():
         users.set_password(user, form.password.data)
@@ -130,10 +112,8 @@ def user_reset_password(user_id: int):
 @bp.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
 @roles_required(Role.ADMIN)
 def token_revoke(user_id: int, token_id: int):
-    user = _load_user(user_id)
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id:
-        abort(404)
+    user = load_user(user_id)
+    token = get_child_or_404(ApiToken, token_id, user_id=user.id)
     users.revoke_token(token)
     db.session.commit()
     flash(_("Đã thu hồi token %(p)s…", p=token.prefix), "success")
@@ -145,10 +125,10 @@ def token_revoke(user_id: int, token_id: int):
 def audit_log():
     form = AuditFilterForm(request.args)
     form.object_type.choices = options(
-        [("", _("Tất cả"))] + [(t, t) for t in audit_views.object_types()]
+        [("", _("Tất cả"))] + [(t, t) for t in audit_queries.object_types()]
     )
     filters = form.data if form.validate() else {}
-    page = audit_views.audit_page(
+    page = audit_queries.audit_page(
         filters, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"]
     )
     return render_template("admin/audit.html", form=form, page=page)

@@ -4,27 +4,24 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
-    HiddenField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import (
-    DataRequired,
     Length,
     Optional,
     Regexp,
     ValidationError,
 )
 
-from inspect_app.forms import ChoiceField, DayField, options, required
 from inspect_app.models import Agency, AgencyLevel
 from inspect_app.models.base import search_key
 from inspect_app.services import agencies
-from inspect_app.services.imports import EMAIL_RE
+from inspect_app.services.workbooks.agency_import import EMAIL_RE
+from inspect_app.web.forms import ChoiceField, DayField, options, required
 
 EMAIL_PATTERN = EMAIL_RE.pattern
 
@@ -221,22 +218,3 @@ class OfficerForm(FlaskForm):
             "since": self.since.data,
             "part_time": self.part_time.data,
         }
-
-
-class ImportUploadForm(FlaskForm):
-    file = FileField(
-        _l("Tệp Excel (.xlsx)"),
-        validators=[
-            FileRequired(message=_l("Vui lòng chọn tệp .xlsx.")),
-            FileAllowed(["xlsx"], message=_l("Chỉ nhận tệp Excel .xlsx.")),
-        ],
-    )
-
-
-class ImportConfirmForm(FlaskForm):
-    token = HiddenField(
-        validators=[
-            DataRequired(message=_l("Thiếu mã tệp tải lên.")),
-            Regexp(r"^[0-9a-f]{32}$", message=_l("Mã tệp tải lên không hợp lệ.")),
-        ]
-    )

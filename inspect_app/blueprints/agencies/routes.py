@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,33 +12,16 @@ from inspect_app.blueprints.agencies.forms import (
     AgencyForm,
     AgencySearchForm,
     DeactivateForm,
-    ImportConfirmForm,
-    ImportUploadForm,
     MergeForm,
     OfficerForm,
 )
-from inspect_app.errors import DomainError
-from inspect_app.extensions import db
 from inspect_app.models import Agency, Role
-from inspect_app.permissions import (
-    STAFF_ROLES,
-    can_view_agency,
-    can_view_inspection,
-    roles_required,
-)
-from inspect_app.services import agencies, imports
-
-
-def load_agency(agency_id: int) -> Agency:
-    """The agency, or 404 when it does not exist or lies outside the user's reach."""
-    agency = db.session.get(Agency, agency_id)
-    if agency is None or not can_view_agency(current_user, agency):
-        abort(404)
-    return agency
-
-
-def import_dir() -> Path:
-    return Path(current_app.config["INSTANCE_DIR"]) / "imports"
+from inspect_app.permissions import STAFF_ROLES, can_view_inspection, roles_required
+from inspect_app.services import agencies
+from inspect_app.services.workbooks import agency_import
+from inspect_app.web.boundary import unit_of_work
+from inspect_app.web.loaders import load_agency
+from inspect_app.web.workbook_import import WorkbookImport
 
 
 @bp.route("/")
@@ -70,18 +51,13 @@ def detail(agency_id: int):
     )
 
 
-def _save(form: AgencyForm, agency: Agency | None):
-    """Create or update from a validated form, commit, and go to the detail page."""
-    try:
-        if agency is None:
-            agency = agencies.create_agency(**form.values())
-        else:
-            agencies.update_agency(agency, **form.values())
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return None
-    db.session.commit()
+def _form_page(form: AgencyForm, agency: Agency | None) -> str:
+    return render_template(
+        "agencies/form.html", form=form, agency=agency, candidates=agencies.parent_candidates()
+    )
+
+
+def _saved(agency: Agency):
     flash(_("Đã lưu cơ quan %(name)s.", name=agency.name), "success")
     return redirect(url_for("agencies.detail", agency_id=agency.id))
 
@@ -90,11 +66,10 @@ def _save(form: AgencyForm, agency: Agency | None):
 @roles_required(Role.ADMIN)
 def create():
     form = AgencyForm()
-    if form.validate_on_submit() and (response := _save(form, None)):
-        return response
-    return render_template(
-        "agencies/form.html", form=form, agency=None, candidates=agencies.parent_candidates()
-    )
+    if form.validate_on_submit():
+        with unit_of_work():
+            return _saved(agencies.create_agency(**form.values()))
+    return _form_page(form, None)
 
 
 @bp.route("/<int:agency_id>/edit", methods=["GET", "POST"])
@@ -102,11 +77,11 @@ def create():
 def edit(agency_id: int):
     agency = load_agency(agency_id)
     form = AgencyForm(agency=agency)
-    if form.validate_on_submit() and (response := _save(form, agency)):
-        return response
-    return render_template(
-        "agencies/form.html", form=form, agency=agency, candidates=agencies.parent_candidates()
-    )
+    if form.validate_on_submit():
+        with unit_of_work():
+            agencies.update_agency(agency, **form.values())
+            return _saved(agency)
+    return _form_page(form, agency)
 
 
 @bp.route("/<int:agency_id>/deactivate", methods=["GET", "POST"])
@@ -115,13 +90,8 @@ def deactivate(agency_id: int):
     agency = load_agency(agency_id)
     form = DeactivateForm(agency=agency)
     if form.validate_on_submit():
-        try:
+        with unit_of_work():
             agencies.deactivate_agency(agency, form.last_day.data)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
             flash(_("Đã ghi nhận cơ quan ngừng hoạt động."), "success")
             return redirect(url_for("agencies.detail", agency_id=agency.id))
     return render_template("agencies/deactivate.html", form=form, agency=agency)
@@ -133,13 +103,8 @@ def merge(agency_id: int):
     agency = load_agency(agency_id)
     form = MergeForm(agency=agency)
     if form.validate_on_submit():
-        try:
+        with unit_of_work():
             agencies.merge_agency(agency, form.into, form.merged_on.data)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
             flash(_("Đã ghi nhận sáp nhập vào %(name)s.", name=form.into.name), "success")
             return redirect(url_for("agencies.detail", agency_id=agency.id))
     candidates = [a for a in agencies.active_agencies() if a.id != agency.id]
@@ -154,69 +119,47 @@ def officer(agency_id: int):
     if request.method == "GET":
         form.since.data = clock.today()
     if form.validate_on_submit():
-        try:
+        with unit_of_work():
             agencies.set_officer(agency, **form.values())
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
             flash(_("Đã cập nhật cán bộ phụ trách ISO."), "success")
             return redirect(url_for("agencies.detail", agency_id=agency.id))
     return render_template("agencies/officer.html", form=form, agency=agency)
+
+
+class AgencyImport(WorkbookImport):
+    """The agency register from a workbook (docs/CONTRACTS.md, 5.5)."""
+
+    template = "agencies/import.html"
+    upload_endpoint = "agencies.import_upload"
+
+    def read(self, data, form):
+        return agency_import.read_agency_workbook(data)
+
+    def apply(self, result, form):
+        return agency_import.apply_agency_import(result, today=clock.today())
+
+    def finish(self, result, applied):
+        flash(
+            _(
+                "Đã nhập: %(new)d cơ quan mới, %(updated)d cơ quan cập nhật, %(same)d không đổi.",
+                new=result.new,
+                updated=result.updated,
+                same=result.unchanged,
+            ),
+            "success",
+        )
+        return redirect(url_for("agencies.index"))
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def import_upload():
     """Upload a workbook and show what importing it would do; nothing is written yet."""
-    form = ImportUploadForm()
-    result = token = None
-    if form.validate_on_submit():
-        data = form.file.data.read()
-        result = imports.read_agency_workbook(data)
-        if result.ok:
-            token = imports.stash_upload(data, import_dir())
-    return render_template(
-        "agencies/import.html",
-        form=form,
-        result=result,
-        confirm=ImportConfirmForm(token=token) if token else None,
-    )
+    return AgencyImport().upload()
 
 
 @bp.route("/import/confirm", methods=["POST"])
 @roles_required(Role.ADMIN)
 def import_confirm():
     """Apply the previewed workbook: all rows, or none when anything changed meanwhile."""
-    form = ImportConfirmForm()
-    data = imports.load_stash(import_dir(), form.token.data) if form.validate() else None
-    if data is None:
-        flash(
-            _("Không tìm thấy tệp đã tải lên hoặc tệp đã hết hạn. Vui lòng tải lên lại."), "danger"
-        )
-        return redirect(url_for("agencies.import_upload"))
-    result = imports.read_agency_workbook(data)
-    try:
-        imports.apply_agency_import(result, today=clock.today())
-    except DomainError:
-        db.session.rollback()
-        flash(
-            _("Dữ liệu đã thay đổi từ lúc xem trước; chưa ghi gì. Hãy xem các lỗi bên dưới."),
-            "danger",
-        )
-        return render_template(
-            "agencies/import.html", form=ImportUploadForm(), result=result, confirm=None
-        )
-    db.session.commit()
-    imports.discard_stash(import_dir(), form.token.data)
-    flash(
-        _(
-            "Đã nhập: %(new)d cơ quan mới, %(updated)d cơ quan cập nhật, %(same)d không đổi.",
-            new=result.new,
-            updated=result.updated,
-            same=result.unchanged,
-        ),
-        "success",
-    )
-    return redirect(url_for("agencies.index"))
+    return AgencyImport().confirm()

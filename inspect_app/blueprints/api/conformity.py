@@ -1,4 +1,4 @@
-"""GET /api/v1/conformity: the public register as open data, JSON or CSV (contract 5.4)."""
+"""GET /api/v1/conformity: the public register as open data, JSON or CSV (CONTRACTS 5.4)."""
 
 from flask import Response, abort, jsonify, request
 

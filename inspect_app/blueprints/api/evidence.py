@@ -1,4 +1,4 @@
-"""POST /api/v1/evidence and GET /api/v1/evidence/<id> (contract 5.4).
+"""POST /api/v1/evidence and GET /api/v1/evidence/<id> (CONTRACTS 5.4).
 
 The same rules as the upload pages: size cap (413), allowlist by extension and content,
 agency isolation (404 for files and inspections outside the caller's reach).

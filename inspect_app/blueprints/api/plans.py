@@ -1,4 +1,4 @@
-"""GET /api/v1/plans (contract 5.4)."""
+"""GET /api/v1/plans (CONTRACTS 5.4)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from sqlalchemy.orm import selectinload
 from inspect_app.blueprints.api import bp
 from inspect_app.blueprints.api.auth import api_login_required
 from inspect_app.extensions import db
-from inspect_app.models import Inspection, InspectionPlan, PlanStatus, Role
+from inspect_app.models import Inspection, InspectionPlan
+from inspect_app.permissions import plan_inspections_for, visible_plans
 from inspect_app.services.plans import plan_query
 from inspect_app.services.serializers import agency_ref
 
@@ -52,17 +53,7 @@ def list_plans():
         selectinload(InspectionPlan.decision),
         selectinload(InspectionPlan.inspections).selectinload(Inspection.agency),
     )
-    agency_id = None
-    if current_user.role is Role.AGENCY:
-        query = query.where(InspectionPlan.status != PlanStatus.DRAFT)
-        agency_id = current_user.agency_id
-    plans = db.session.scalars(query).all()
+    plans = db.session.scalars(visible_plans(current_user, query)).all()
     return jsonify(
-        plans=[
-            plan_summary(
-                plan,
-                [i for i in plan.inspections if agency_id is None or i.agency_id == agency_id],
-            )
-            for plan in plans
-        ]
+        plans=[plan_summary(plan, plan_inspections_for(current_user, plan)) for plan in plans]
     )

@@ -1,4 +1,4 @@
-"""JSON API v1 (DESIGN contract 5.4): inspections and the offline answer sync."""
+"""JSON API v1 (CONTRACTS 5.4): inspections and the offline answer sync."""
 
 from flask import abort, jsonify, request
 from flask_login import current_user
@@ -10,11 +10,11 @@ from inspect_app.blueprints.api.auth import api_login_required
 from inspect_app.db_setup import serialized_writes
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
-from inspect_app.loaders import load_inspection
 from inspect_app.models import Inspection
 from inspect_app.permissions import is_lead, is_team_writer, visible_inspections
 from inspect_app.services import sync
 from inspect_app.services.serializers import inspection_detail, inspection_summary
+from inspect_app.web.loaders import load_inspection
 
 
 @bp.errorhandler(DomainError)

@@ -1,4 +1,4 @@
-"""GET /api/v1/tallies?from=YEAR&to=YEAR (contract 5.4).
+"""GET /api/v1/tallies?from=YEAR&to=YEAR (CONTRACTS 5.4).
 
 Staff roles (admin, inspector, viewer) read the department-wide tallies. Agency users get
 403: the figures cover every agency, and they see only their own agency's data.

@@ -1,4 +1,4 @@
-"""GET /api/v1/training (contract 5.4): courses whose start date is in the years, by kind.
+"""GET /api/v1/training (CONTRACTS 5.4): courses whose start date is in the years, by kind.
 
 Like the register's pages, it answers admins and viewers; inspectors and agency users get 403.
 """

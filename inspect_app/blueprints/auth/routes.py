@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -11,21 +9,10 @@ from inspect_app.extensions import db
 from inspect_app.i18n import SESSION_KEY
 from inspect_app.models.base import utcnow
 from inspect_app.services.users import set_password
+from inspect_app.web.navigation import safe_next
 
 #: set by logout: the next page tells the browser to forget the pages kept for offline work.
 CLEAR_OFFLINE_PAGES = "clear_offline_pages"
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only paths of this site: no scheme, no host, no protocol-relative or backslash tricks."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target or any(ord(ch) < 32 for ch in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])

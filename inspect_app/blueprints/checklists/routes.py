@@ -8,22 +8,12 @@ from flask_login import current_user
 
 from inspect_app.blueprints.checklists import bp
 from inspect_app.blueprints.checklists.forms import ActionForm, ItemForm
-from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import ChecklistItem, ChecklistTemplate, Role
 from inspect_app.permissions import roles_required
 from inspect_app.services import checklists
-
-
-def load_template(template_id: int) -> ChecklistTemplate:
-    return db.session.get(ChecklistTemplate, template_id) or abort(404)
-
-
-def load_item(template: ChecklistTemplate, item_id: int) -> ChecklistItem:
-    item = db.session.get(ChecklistItem, item_id)
-    if item is None or item.template_id != template.id:
-        abort(404)
-    return item
+from inspect_app.web.boundary import unit_of_work
+from inspect_app.web.loaders import load_item, load_template
 
 
 def _back(template: ChecklistTemplate):
@@ -68,17 +58,7 @@ def copy(template_id: int):
     return _back(new)
 
 
-def _save_item(form: ItemForm, template: ChecklistTemplate, item: ChecklistItem | None):
-    try:
-        if item is None:
-            checklists.add_item(template, current_user, **form.values())
-        else:
-            checklists.update_item(item, current_user, **form.values())
-    except DomainError as exc:
-        db.session.rollback()
-        form.code.errors.append(exc.message)
-        return None
-    db.session.commit()
+def _saved(template: ChecklistTemplate):
     flash(_("Đã lưu nội dung kiểm tra."), "success")
     return _back(template)
 
@@ -92,8 +72,10 @@ def add_item(template_id: int):
     form = ItemForm(template=template)
     if not form.is_submitted():
         form.position.data = max((i.position for i in template.items), default=-1) + 1
-    if form.validate_on_submit() and (response := _save_item(form, template, None)):
-        return response
+    if form.validate_on_submit():
+        with unit_of_work(form.code):
+            checklists.add_item(template, current_user, **form.values())
+            return _saved(template)
     return _form_page(form, template, None)
 
 
@@ -105,8 +87,10 @@ def edit_item(template_id: int, item_id: int):
     if refusal := _refuse_if_used(template):
         return refusal
     form = ItemForm(template=template, item=item)
-    if form.validate_on_submit() and (response := _save_item(form, template, item)):
-        return response
+    if form.validate_on_submit():
+        with unit_of_work(form.code):
+            checklists.update_item(item, current_user, **form.values())
+            return _saved(template)
     return _form_page(form, template, item)
 
 
@@ -126,12 +110,7 @@ def delete_item(template_id: int, item_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     code = item.code
-    try:
+    with unit_of_work():
         checklists.delete_item(item, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return _back(template)
-    db.session.commit()
-    flash(_("Đã xóa nội dung %(code)s.", code=code), "success")
+        flash(_("Đã xóa nội dung %(code)s.", code=code), "success")
     return _back(template)

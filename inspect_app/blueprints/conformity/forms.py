@@ -7,9 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from inspect_app.forms import ChoiceField, options
 from inspect_app.models import AgencyLevel
 from inspect_app.services.conformity import REGISTER_STATUSES, RegisterFilters
+from inspect_app.web.forms import ChoiceField, options
 
 
 class RegisterSearchForm(FlaskForm):

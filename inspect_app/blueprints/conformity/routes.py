@@ -10,11 +10,11 @@ from flask_login import current_user
 
 from inspect_app.blueprints.conformity import bp
 from inspect_app.blueprints.conformity.forms import ActionForm, RegisterSearchForm, ReturnForm
-from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import ConformityAnnouncement, Role
 from inspect_app.permissions import roles_required
 from inspect_app.services import conformity
+from inspect_app.web.boundary import unit_of_work
 
 
 @bp.route("/")
@@ -76,15 +76,11 @@ def acknowledge(announcement_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with unit_of_work() as work:
         conformity.acknowledge(announcement, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return _detail_page(announcement, status=exc.status_code)
-    db.session.commit()
-    flash(_("Đã tiếp nhận công bố số %(number)s.", number=announcement.number), "success")
-    return redirect(url_for(".admin_index"))
+        flash(_("Đã tiếp nhận công bố số %(number)s.", number=announcement.number), "success")
+        return redirect(url_for(".admin_index"))
+    return _detail_page(announcement, status=work.status)
 
 
 @bp.post("/announcements/<int:announcement_id>/return")
@@ -94,12 +90,8 @@ def return_announcement(announcement_id: int):
     form = ReturnForm()
     if not form.validate_on_submit():
         return _detail_page(announcement, form, 422)
-    try:
+    with unit_of_work(form.reason) as work:
         conformity.return_announcement(announcement, current_user, form.reason.data)
-    except DomainError as exc:
-        db.session.rollback()
-        form.reason.errors.append(exc.message)
-        return _detail_page(announcement, form, exc.status_code)
-    db.session.commit()
-    flash(_("Đã trả lại công bố số %(number)s.", number=announcement.number), "warning")
-    return redirect(url_for(".admin_index"))
+        flash(_("Đã trả lại công bố số %(number)s.", number=announcement.number), "warning")
+        return redirect(url_for(".admin_index"))
+    return _detail_page(announcement, form, work.status)

@@ -8,9 +8,9 @@ from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
-from inspect_app.forms import ChoiceField, DayField, options, required
 from inspect_app.models import Decision, DecisionKind
 from inspect_app.services import decisions
+from inspect_app.web.forms import ChoiceField, DayField, options, required
 
 
 class DecisionFilterForm(FlaskForm):

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from inspect_app.blueprints.decisions import bp
 from inspect_app.blueprints.decisions.forms import DecisionFilterForm, DecisionForm
-from inspect_app.errors import DomainError
-from inspect_app.extensions import db
 from inspect_app.models import Decision, EvidenceFile, Role
 from inspect_app.permissions import roles_required
 from inspect_app.services import decisions, evidence
+from inspect_app.web.boundary import unit_of_work
+from inspect_app.web.loaders import get_child_or_404, get_or_404
 
 
 @bp.route("/")
@@ -24,26 +24,18 @@ def index():
 
 
 def _save(form: DecisionForm, decision: Decision | None):
-    """Create or update from a validated form, commit, and go back to the list."""
-    try:
+    """Create or update from a validated form with its scan; back to the list, or None."""
+    with unit_of_work(form.number) as work:
         if decision is None:
             decision = decisions.create_decision(**form.values())
         else:
             decisions.update_decision(decision, **form.values())
-    except DomainError as exc:
-        db.session.rollback()
-        form.number.errors.append(exc.message)
-        return None
-    if form.file.data:
-        try:
+        if form.file.data:
+            work.field = form.file  # too large, wrong type: nothing of the decision is kept
             evidence.attach_decision_file(form.file.data, decision, current_user)
-        except DomainError as exc:  # too large, wrong type: nothing of the decision is kept
-            db.session.rollback()
-            form.file.errors.append(exc.message)
-            return None
-    db.session.commit()
-    flash(_("Đã lưu quyết định số %(number)s.", number=decision.number), "success")
-    return redirect(url_for("decisions.index", year=decision.year))
+        flash(_("Đã lưu quyết định số %(number)s.", number=decision.number), "success")
+        return redirect(url_for("decisions.index", year=decision.year))
+    return None
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -58,7 +50,7 @@ def create():
 @bp.route("/<int:decision_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def edit(decision_id: int):
-    decision = db.session.get(Decision, decision_id) or abort(404)
+    decision = get_or_404(Decision, decision_id)
     form = DecisionForm(decision=decision)
     if form.validate_on_submit() and (response := _save(form, decision)):
         return response
@@ -68,7 +60,4 @@ def edit(decision_id: int):
 @bp.route("/<int:decision_id>/files/<int:file_id>")
 @roles_required(Role.ADMIN, Role.VIEWER)
 def download_file(decision_id: int, file_id: int):
-    row = db.session.get(EvidenceFile, file_id)
-    if row is None or row.decision_id != decision_id:
-        abort(404)
-    return evidence.send_evidence(row)
+    return evidence.send_evidence(get_child_or_404(EvidenceFile, file_id, decision_id=decision_id))

@@ -10,15 +10,15 @@ from flask_login import current_user
 
 from inspect_app.blueprints.documents import bp
 from inspect_app.blueprints.documents.forms import TemplateResetForm, TemplateUploadForm
-from inspect_app.blueprints.reports.routes import READERS, chosen_period
 from inspect_app.documents import DOCX_MIMETYPE, KINDS, shipped_template
 from inspect_app.documents.render import TemplateRejected
 from inspect_app.documents.samples import placeholder_names
 from inspect_app.extensions import db
-from inspect_app.loaders import load_inspection
 from inspect_app.models import InspectionMode, InspectionPlan, Role
-from inspect_app.permissions import STAFF_ROLES, can_view_plan, roles_required
+from inspect_app.permissions import DEPARTMENT_ROLES, STAFF_ROLES, can_view_plan, roles_required
 from inspect_app.services import document_templates
+from inspect_app.web.loaders import load_inspection
+from inspect_app.web.periods import chosen_period
 
 ALL_ROLES = (Role.ADMIN, Role.INSPECTOR, Role.VIEWER, Role.AGENCY)
 
@@ -69,7 +69,7 @@ def annex_docx(plan_id: int):
 
 
 @bp.route("/reports/report.docx")
-@roles_required(*READERS)
+@roles_required(*DEPARTMENT_ROLES)
 def report_docx():
     """The report's section for `?from=Y&to=Y` (the default period without parameters)."""
     form, period = chosen_period()

@@ -6,16 +6,22 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from inspect_app.blueprints.auth.routes import safe_next
 from inspect_app.blueprints.findings import bp
-from inspect_app.blueprints.findings.access import ALL_ROLES, WRITER_ROLES, inspection_page
 from inspect_app.blueprints.findings.forms import EvidenceUploadForm
-from inspect_app.errors import DomainError, NotFound
+from inspect_app.errors import NotFound
 from inspect_app.extensions import db
-from inspect_app.loaders import load_inspection
 from inspect_app.models import EvidenceFile
-from inspect_app.permissions import can_view_evidence, is_team_writer, roles_required
+from inspect_app.permissions import (
+    ALL_ROLES,
+    WRITER_ROLES,
+    can_view_evidence,
+    is_team_writer,
+    roles_required,
+)
 from inspect_app.services import evidence
+from inspect_app.web.boundary import unit_of_work
+from inspect_app.web.loaders import load_inspection
+from inspect_app.web.navigation import inspection_page, safe_next
 
 
 def _page(inspection, form: EvidenceUploadForm, status: int = 200):
@@ -43,7 +49,7 @@ def upload_evidence(inspection_id: int):
     form = EvidenceUploadForm(inspection=inspection)
     if not form.validate_on_submit():
         return _page(inspection, form, 422)
-    try:
+    with unit_of_work(form.file) as work:
         stored = evidence.attach_evidence(
             form.file.data,
             inspection=inspection,
@@ -51,13 +57,9 @@ def upload_evidence(inspection_id: int):
             purpose="evidence",
             uploaded_by=current_user,
         )
-    except DomainError as exc:
-        db.session.rollback()
-        form.file.errors.append(exc.message)
-        return _page(inspection, form, exc.status_code)
-    db.session.commit()
-    flash(_("Đã tải lên tệp “%(name)s”.", name=stored.original_name), "success")
-    return redirect(safe_next(form.next.data) or inspection_page(inspection))
+        flash(_("Đã tải lên tệp “%(name)s”.", name=stored.original_name), "success")
+        return redirect(safe_next(form.next.data) or inspection_page(inspection))
+    return _page(inspection, form, work.status)
 
 
 @bp.route("/evidence/<int:file_id>")

@@ -9,9 +9,9 @@ from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from inspect_app import clock
-from inspect_app.blueprints.agencies.forms import ChoiceField, DayField, options
 from inspect_app.models import ChecklistItem, Inspection, Severity
 from inspect_app.storage import ACCEPT, ALLOWED_EXTENSIONS
+from inspect_app.web.forms import ChoiceField, DayField, options
 
 
 class ChoiceRadio(RadioField):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import render_template
 
 from inspect_app.blueprints.findings import bp
-from inspect_app.blueprints.findings.access import ALL_ROLES, inspection_page
-from inspect_app.loaders import load_inspection
-from inspect_app.permissions import roles_required
+from inspect_app.permissions import ALL_ROLES, roles_required
 from inspect_app.services import records
+from inspect_app.web.loaders import load_inspection
+from inspect_app.web.navigation import inspection_page
 
 
 @bp.route("/inspections/<int:inspection_id>/record")

@@ -7,19 +7,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from inspect_app.blueprints.findings import bp
-from inspect_app.blueprints.findings.access import (
+from inspect_app.blueprints.findings.forms import CloseFindingForm, FindingForm, ReopenFindingForm
+from inspect_app.models import Finding
+from inspect_app.permissions import (
     ALL_ROLES,
     WRITER_ROLES,
-    inspection_page,
-    load_finding,
+    can_edit_inspection,
+    is_team_writer,
+    roles_required,
 )
-from inspect_app.blueprints.findings.forms import CloseFindingForm, FindingForm, ReopenFindingForm
-from inspect_app.errors import DomainError
-from inspect_app.extensions import db
-from inspect_app.loaders import load_inspection
-from inspect_app.models import Finding
-from inspect_app.permissions import can_edit_inspection, is_team_writer, roles_required
 from inspect_app.services import evidence, findings
+from inspect_app.web.boundary import unit_of_work
+from inspect_app.web.loaders import load_finding, load_inspection
+from inspect_app.web.navigation import inspection_page
 
 
 @bp.route("/inspections/<int:inspection_id>/findings")
@@ -43,15 +43,10 @@ def create(inspection_id: int):
         abort(404)
     form = FindingForm(data=None if request.method == "POST" else _prefill(inspection, item))
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form.description):
             finding = findings.create_finding(
                 inspection, item=item, by=current_user, **form.values()
             )
-        except DomainError as exc:
-            db.session.rollback()
-            form.description.errors.append(exc.message)
-        else:
-            db.session.commit()
             flash(_("Đã tạo phát hiện."), "success")
             return redirect(url_for("findings.detail", finding_id=finding.id))
     answer = findings.answer_for(inspection, item) if item is not None else None
@@ -102,15 +97,11 @@ def close(finding_id: int):
     form = CloseFindingForm()
     if not form.validate_on_submit():
         return _detail_page(finding, 422, close_form=form)
-    try:
+    with unit_of_work(form.comment) as work:
         findings.close_finding(finding, current_user, form.comment.data)
-    except DomainError as exc:
-        db.session.rollback()
-        form.comment.errors.append(exc.message)
-        return _detail_page(finding, exc.status_code, close_form=form)
-    db.session.commit()
-    flash(_("Đã xác minh và đóng phát hiện."), "success")
-    return redirect(url_for("findings.detail", finding_id=finding.id))
+        flash(_("Đã xác minh và đóng phát hiện."), "success")
+        return redirect(url_for("findings.detail", finding_id=finding.id))
+    return _detail_page(finding, work.status, close_form=form)
 
 
 @bp.route("/findings/<int:finding_id>/reopen", methods=["POST"])
@@ -120,12 +111,8 @@ def reopen(finding_id: int):
     form = ReopenFindingForm()
     if not form.validate_on_submit():
         return _detail_page(finding, 422, reopen_form=form)
-    try:
+    with unit_of_work(form.reason) as work:
         findings.reopen_finding(finding, current_user, form.reason.data)
-    except DomainError as exc:
-        db.session.rollback()
-        form.reason.errors.append(exc.message)
-        return _detail_page(finding, exc.status_code, reopen_form=form)
-    db.session.commit()
-    flash(_("Đã mở lại phát hiện."), "warning")
-    return redirect(url_for("findings.detail", finding_id=finding.id))
+        flash(_("Đã mở lại phát hiện."), "warning")
+        return redirect(url_for("findings.detail", finding_id=finding.id))
+    return _detail_page(finding, work.status, reopen_form=form)

@@ -7,9 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import Length, Optional, ValidationError
 
-from inspect_app.forms import ChoiceField, options
 from inspect_app.models import AgencyLevel, FindingStatus, Severity
 from inspect_app.services import mail
+from inspect_app.web.forms import ChoiceField, options
 
 
 def _all(pairs) -> list:

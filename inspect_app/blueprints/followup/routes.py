@@ -38,8 +38,8 @@ from inspect_app.services import (
     work_queues,
 )
 from inspect_app.services import findings_register as register
-from inspect_app.services.exports import XLSX_MIMETYPE
-from inspect_app.services.inspection_views import inspection_years
+from inspect_app.services.inspection_queries import inspection_years
+from inspect_app.services.workbooks.tally_export import XLSX_MIMETYPE
 
 ALL_ROLES = (Role.ADMIN, Role.INSPECTOR, Role.VIEWER, Role.AGENCY)
 

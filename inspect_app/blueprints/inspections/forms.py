@@ -4,8 +4,8 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from inspect_app import clock
-from inspect_app.forms import DayField, options
 from inspect_app.models import Conclusion, ConflictResolution, InspectionMode, InspectionStatus
+from inspect_app.web.forms import DayField, options
 
 
 class ActionForm(FlaskForm):

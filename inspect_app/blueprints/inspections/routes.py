@@ -13,10 +13,7 @@ from inspect_app.blueprints.inspections.forms import (
     ReasonForm,
     RecordDetailsForm,
 )
-from inspect_app.errors import DomainError
 from inspect_app.extensions import db
-from inspect_app.forms import options
-from inspect_app.loaders import load_inspection
 from inspect_app.models import (
     AnswerConflict,
     Conclusion,
@@ -26,14 +23,15 @@ from inspect_app.models import (
     Role,
 )
 from inspect_app.permissions import can_edit_inspection, is_lead, is_team_writer, roles_required
-from inspect_app.services import inspections as workflow
-from inspect_app.services import sync
-from inspect_app.services.inspection_views import (
+from inspect_app.services import inspection_workflow, records, sync
+from inspect_app.services.inspection_queries import (
     checklist_rows,
     filtered_inspections,
     inspection_years,
-    update_record_details,
 )
+from inspect_app.web.boundary import unit_of_work
+from inspect_app.web.forms import options
+from inspect_app.web.loaders import get_child_or_404, load_inspection
 
 #: the form that collects what each target state needs; other moves are plain buttons.
 TRANSITION_FORMS = {
@@ -60,7 +58,7 @@ def detail(inspection_id: int):
     inspection = load_inspection(inspection_id)
     moves = [
         move
-        for move in workflow.allowed_transitions(current_user, inspection)
+        for move in inspection_workflow.allowed_transitions(current_user, inspection)
         if move.target is not InspectionStatus.CANCELLED
     ]
     forms = {move.target: _form_for(move.target, inspection, prefix=True) for move in moves}
@@ -72,11 +70,11 @@ def detail(inspection_id: int):
         forms=forms,
         conflicts=sync.conflict_rows(inspection) if team_view else [],
         can_resolve=is_lead(current_user, inspection),
-        unsent=workflow.unsent_reports(inspection) if team_view else [],
+        unsent=inspection_workflow.unsent_reports(inspection) if team_view else [],
         conflict_form=ConflictForm(),
         record_form=RecordDetailsForm(obj=inspection),
         reopen_form=ReasonForm(),
-        unanswered=workflow.unanswered_count(inspection),
+        unanswered=inspection_workflow.unanswered_count(inspection),
     )
 
 
@@ -125,13 +123,8 @@ def change_status(inspection_id: int, target: str):
     data = {k: v for k, v in form.data.items() if k not in ("csrf_token",)}
     if "conclusion" in data:
         data["conclusion"] = Conclusion(data["conclusion"])
-    try:
-        workflow.transition(inspection, target_status, current_user, **data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
+    with unit_of_work():
+        inspection_workflow.transition(inspection, target_status, current_user, **data)
         flash(_("Đã chuyển sang trạng thái “%(s)s”.", s=target_status.label), "success")
     return redirect(url_for(".detail", inspection_id=inspection.id))
 
@@ -144,13 +137,8 @@ def reopen(inspection_id: int):
     if not form.validate_on_submit():
         _flash_errors(form)
         return redirect(url_for(".detail", inspection_id=inspection.id))
-    try:
-        workflow.reopen(inspection, current_user, form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
+    with unit_of_work():
+        inspection_workflow.reopen(inspection, current_user, form.reason.data)
         flash(_("Đã mở lại cuộc kiểm tra."), "success")
     return redirect(url_for(".detail", inspection_id=inspection.id))
 
@@ -163,7 +151,9 @@ def record_details(inspection_id: int):
         abort(403)
     form = RecordDetailsForm()
     if form.validate_on_submit():
-        update_record_details(inspection, form.record_number.data, form.agency_representatives.data)
+        records.update_record_details(
+            inspection, form.record_number.data, form.agency_representatives.data
+        )
         db.session.commit()
         flash(_("Đã lưu thông tin biên bản."), "success")
     else:
@@ -175,22 +165,15 @@ def record_details(inspection_id: int):
 @login_required
 def resolve_conflict(inspection_id: int, conflict_id: int):
     inspection = load_inspection(inspection_id)
-    conflict = db.session.get(AnswerConflict, conflict_id)
-    if conflict is None or conflict.inspection_id != inspection.id:
-        abort(404)
+    conflict = get_child_or_404(AnswerConflict, conflict_id, inspection_id=inspection.id)
     if not is_lead(current_user, inspection):
         abort(403)
     form = ConflictForm()
     if not form.validate_on_submit():
         _flash_errors(form)
         return redirect(url_for(".detail", inspection_id=inspection.id))
-    try:
+    with unit_of_work():
         sync.resolve_conflict(conflict, ConflictResolution(form.resolution.data), current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
         flash(_("Đã xử lý xung đột của mục %(code)s.", code=conflict.item.code), "success")
     return redirect(url_for(".detail", inspection_id=inspection.id, _anchor="conflicts"))
 

@@ -6,7 +6,6 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     HiddenField,
     IntegerField,
@@ -18,7 +17,6 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from inspect_app.extensions import db
-from inspect_app.forms import ChoiceField, DayField, options
 from inspect_app.models import (
     Agency,
     AgencyLevel,
@@ -31,7 +29,9 @@ from inspect_app.models import (
     User,
 )
 from inspect_app.services import decisions, plans
-from inspect_app.services.plan_import import DEFAULT_ISSUER
+from inspect_app.services.workbooks.plan_import import DEFAULT_ISSUER
+from inspect_app.web.forms import ChoiceField, DayField, options
+from inspect_app.web.workbook_import import WorkbookConfirmForm, WorkbookUploadForm
 
 YEAR_RANGE = NumberRange(min=2000, max=2200, message=_l("Năm phải từ 2000 đến 2200."))
 
@@ -383,14 +383,7 @@ class ActionForm(FlaskForm):
     """A button that changes state (close the plan): only the CSRF token."""
 
 
-class PlanImportForm(FlaskForm):
-    file = FileField(
-        _l("Tệp Excel (.xlsx)"),
-        validators=[
-            FileRequired(message=_l("Vui lòng chọn tệp .xlsx.")),
-            FileAllowed(["xlsx"], message=_l("Chỉ nhận tệp Excel .xlsx.")),
-        ],
-    )
+class PlanImportForm(WorkbookUploadForm):
     year = IntegerField(
         _l("Năm kế hoạch"), validators=[DataRequired(message=_l("Vui lòng nhập năm.")), YEAR_RANGE]
     )
@@ -409,13 +402,7 @@ class PlanImportForm(FlaskForm):
             raise ValidationError(_l("Có ngày ký thì phải nhập số quyết định."))
 
 
-class PlanImportConfirmForm(FlaskForm):
-    token = HiddenField(
-        validators=[
-            DataRequired(message=_l("Thiếu mã tệp tải lên.")),
-            Regexp(r"^[0-9a-f]{32}$", message=_l("Mã tệp tải lên không hợp lệ.")),
-        ]
-    )
+class PlanImportConfirmForm(WorkbookConfirmForm):
     year = HiddenField(validators=[Regexp(r"^\d{4}$")])
     number = HiddenField(validators=[Optional(), Length(max=64)])
     signed_on = HiddenField(validators=[Optional(), Regexp(r"^\d{2}/\d{2}/\d{4}$")])

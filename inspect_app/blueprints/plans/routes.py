@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -25,47 +24,18 @@ from inspect_app.blueprints.plans.forms import (
     PlanImportForm,
     RemoveForm,
 )
-from inspect_app.errors import DomainError
 from inspect_app.extensions import db
-from inspect_app.models import Inspection, InspectionPlan, Role
-from inspect_app.permissions import STAFF_ROLES, can_view_plan, roles_required
-from inspect_app.services import decisions, imports, plan_annex, plan_import, plans
-
-
-def load_plan(plan_id: int) -> InspectionPlan:
-    """The plan, or 404 when it does not exist or lies outside the user's reach."""
-    plan = db.session.get(InspectionPlan, plan_id)
-    if plan is None or not can_view_plan(current_user, plan):
-        abort(404)
-    return plan
-
-
-def load_inspection(plan: InspectionPlan, inspection_id: int) -> Inspection:
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None or inspection.plan_id != plan.id:
-        abort(404)
-    return inspection
-
-
-def import_dir() -> Path:
-    return Path(current_app.config["INSTANCE_DIR"]) / "imports"
+from inspect_app.models import InspectionPlan, Role
+from inspect_app.permissions import STAFF_ROLES, roles_required
+from inspect_app.services import decisions, plans
+from inspect_app.services.workbooks import plan_annex_export, plan_import
+from inspect_app.web.boundary import unit_of_work
+from inspect_app.web.loaders import load_plan, load_plan_inspection
+from inspect_app.web.workbook_import import WorkbookImport
 
 
 def detail_url(plan: InspectionPlan, amendment: int | None = None) -> str:
     return url_for("plans.detail", plan_id=plan.id, amendment=amendment)
-
-
-def attempt(success: str, work, *args, **kwargs) -> tuple[bool, object]:
-    """Call a service, commit and flash `success`; on a domain error roll back and say why."""
-    try:
-        result = work(*args, **kwargs)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return False, None
-    db.session.commit()
-    flash(success, "success")
-    return True, result
 
 
 @bp.route("/")
@@ -84,14 +54,9 @@ def create():
     if request.method == "GET" and form.year.data is None:
         form.year.data = clock.today().year + 1
     if form.validate_on_submit():
-        ok, plan = attempt(
-            _("Đã tạo dự thảo kế hoạch năm %(y)d.", y=form.year.data),
-            plans.create_plan,
-            form.year.data,
-            form.title.data,
-            current_user,
-        )
-        if ok:
+        with unit_of_work():
+            plan = plans.create_plan(form.year.data, form.title.data, current_user)
+            flash(_("Đã tạo dự thảo kế hoạch năm %(y)d.", y=form.year.data), "success")
             return redirect(detail_url(plan))
     return render_template("plans/form.html", form=form)
 
@@ -119,9 +84,9 @@ def add_inspection(plan_id: int):
     amendment = request.args.get("amendment", type=int)
     form = InspectionForm(plan=plan, agencies=found, amendment=amendment)
     if form.validate_on_submit():
-        message = _("Đã thêm %(name)s vào kế hoạch.", name=form.agency.name)
-        values = form.values()
-        if attempt(message, plans.add_inspection, plan, form.agency, by=current_user, **values)[0]:
+        with unit_of_work():
+            plans.add_inspection(plan, form.agency, by=current_user, **form.values())
+            flash(_("Đã thêm %(name)s vào kế hoạch.", name=form.agency.name), "success")
             return redirect(detail_url(plan, amendment))
     return render_template(
         "plans/inspection_form.html",
@@ -138,13 +103,14 @@ def add_inspection(plan_id: int):
 @roles_required(Role.ADMIN)
 def edit_inspection(plan_id: int, inspection_id: int):
     plan = load_plan(plan_id)
-    inspection = load_inspection(plan, inspection_id)
+    inspection = load_plan_inspection(plan, inspection_id)
     amendment = request.args.get("amendment", type=int)
     form = InspectionForm(plan=plan, inspection=inspection, amendment=amendment)
     if form.validate_on_submit():
         message = _("Đã lưu cuộc kiểm tra %(n)s.", n=inspection.agency.name)
-        values = form.values()
-        if attempt(message, plans.update_inspection, inspection, by=current_user, **values)[0]:
+        with unit_of_work():
+            plans.update_inspection(inspection, by=current_user, **form.values())
+            flash(message, "success")
             return redirect(detail_url(plan, amendment))
     return render_template(
         "plans/inspection_form.html",
@@ -159,19 +125,16 @@ def edit_inspection(plan_id: int, inspection_id: int):
 @roles_required(Role.ADMIN)
 def remove_inspection(plan_id: int, inspection_id: int):
     plan = load_plan(plan_id)
-    inspection = load_inspection(plan, inspection_id)
+    inspection = load_plan_inspection(plan, inspection_id)
     amendment = request.args.get("amendment", type=int)
     form = RemoveForm(plan=plan, amendment=amendment)
     if form.validate_on_submit():
-        ok, _outcome = attempt(
-            _("Đã bỏ %(name)s khỏi kế hoạch.", name=inspection.agency.name),
-            plans.remove_inspection,
-            inspection,
-            decision=form.decision,
-            reason=form.reason.data,
-            by=current_user,
-        )
-        if ok:
+        message = _("Đã bỏ %(name)s khỏi kế hoạch.", name=inspection.agency.name)
+        with unit_of_work():
+            plans.remove_inspection(
+                inspection, decision=form.decision, reason=form.reason.data, by=current_user
+            )
+            flash(message, "success")
             return redirect(detail_url(plan, amendment))
     return render_template(
         "plans/remove.html",
@@ -189,14 +152,9 @@ def bulk_add(plan_id: int):
     amendment = request.args.get("amendment", type=int)
     form = BulkAddForm(plan=plan, amendment=amendment)
     if form.validate_on_submit():
-        ok, added = attempt(
-            _("Đã thêm các cơ quan theo bộ lọc."),
-            plans.bulk_add,
-            plan,
-            by=current_user,
-            **form.values(),
-        )
-        if ok:
+        with unit_of_work():
+            added = plans.bulk_add(plan, by=current_user, **form.values())
+            flash(_("Đã thêm các cơ quan theo bộ lọc."), "success")
             flash(_("Số cơ quan được thêm: %(n)d.", n=added), "info")
             return redirect(detail_url(plan, amendment))
     return render_template(
@@ -218,8 +176,9 @@ def approve(plan_id: int):
     plan = load_plan(plan_id)
     form = ApproveForm(plan=plan)
     if form.validate_on_submit():
-        message = _("Đã phê duyệt kế hoạch năm %(y)d.", y=plan.year)
-        if attempt(message, with_decision, form, plans.approve, plan)[0]:
+        with unit_of_work():
+            with_decision(form, plans.approve, plan)
+            flash(_("Đã phê duyệt kế hoạch năm %(y)d.", y=plan.year), "success")
             return redirect(detail_url(plan))
     return render_template(
         "plans/decision_form.html",
@@ -236,9 +195,12 @@ def amend(plan_id: int):
     plan = load_plan(plan_id)
     form = AmendForm(plan=plan)
     if form.validate_on_submit():
-        message = _("Đã ghi nhận quyết định điều chỉnh; hãy bổ sung hoặc hủy cuộc kiểm tra.")
-        ok, decision = attempt(message, with_decision, form, plans.start_amendment, plan)
-        if ok:
+        with unit_of_work():
+            decision = with_decision(form, plans.start_amendment, plan)
+            flash(
+                _("Đã ghi nhận quyết định điều chỉnh; hãy bổ sung hoặc hủy cuộc kiểm tra."),
+                "success",
+            )
             return redirect(detail_url(plan, decision.id))
     return render_template(
         "plans/decision_form.html",
@@ -254,7 +216,9 @@ def amend(plan_id: int):
 def close(plan_id: int):
     plan = load_plan(plan_id)
     if ActionForm().validate_on_submit():
-        attempt(_("Đã kết thúc kế hoạch năm %(y)d.", y=plan.year), plans.close, plan, current_user)
+        with unit_of_work():
+            plans.close(plan, current_user)
+            flash(_("Đã kết thúc kế hoạch năm %(y)d.", y=plan.year), "success")
     return redirect(detail_url(plan))
 
 
@@ -262,7 +226,7 @@ def close(plan_id: int):
 @roles_required(*STAFF_ROLES)
 def annex(plan_id: int):
     plan = load_plan(plan_id)
-    return render_template("plans/annex.html", plan=plan, rows=plan_annex.annex_rows(plan))
+    return render_template("plans/annex.html", plan=plan, rows=plan_annex_export.annex_rows(plan))
 
 
 @bp.route("/<int:plan_id>/annex.xlsx")
@@ -270,62 +234,63 @@ def annex(plan_id: int):
 def annex_xlsx(plan_id: int):
     plan = load_plan(plan_id)
     return send_file(
-        io.BytesIO(plan_annex.annex_xlsx(plan)),
+        io.BytesIO(plan_annex_export.annex_xlsx(plan)),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         as_attachment=True,
         download_name=f"phu-luc-ke-hoach-{plan.year}.xlsx",
     )
 
 
+class PlanImport(WorkbookImport):
+    """A plan's annex from a workbook, approved when a decision is given (CONTRACTS 5.5)."""
+
+    template = "plans/import.html"
+    upload_endpoint = "plans.import_upload"
+    upload_form = PlanImportForm
+    confirm_form = PlanImportConfirmForm
+    stale_message = None
+
+    def prefill(self, form):
+        form.year.data = datetime.now().year + 1
+
+    def read(self, data, form):
+        result = plan_import.read_plan_workbook(data, int(form.year.data))
+        if result.ok and isinstance(form, PlanImportForm):
+            plan_import.check_plan_year(result)
+        return result
+
+    def carried(self, form):
+        return {
+            "year": str(form.year.data),
+            "number": (form.number.data or "").strip(),
+            "signed_on": form.signed_on.data.strftime("%d/%m/%Y") if form.signed_on.data else "",
+            "issuer": form.issuer.data or plan_import.DEFAULT_ISSUER,
+        }
+
+    def apply(self, result, form):
+        signed_on = form.signed_on.data
+        return plan_import.apply_plan_import(
+            result,
+            decision_number=form.number.data or None,
+            signed_on=datetime.strptime(signed_on, "%d/%m/%Y").date() if signed_on else None,
+            issuer=form.issuer.data or plan_import.DEFAULT_ISSUER,
+            by=current_user,
+        )
+
+    def finish(self, result, plan):
+        flash(_("Đã nhập kế hoạch năm %(y)s.", y=plan.year), "success")
+        return redirect(detail_url(plan))
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def import_upload():
     """Upload an annex and show what importing it would do; nothing is written yet."""
-    form = PlanImportForm()
-    result = confirm = None
-    if request.method == "GET":
-        form.year.data = clock.today().year + 1
-    if form.validate_on_submit():
-        data = form.file.data.read()
-        result = plan_import.read_plan_workbook(data, form.year.data)
-        if result.ok:
-            plan_import.check_plan_year(result)
-        if result.ok:
-            confirm = PlanImportConfirmForm(
-                token=imports.stash_upload(data, import_dir()),
-                year=str(form.year.data),
-                number=(form.number.data or "").strip(),
-                signed_on=form.signed_on.data.strftime("%d/%m/%Y") if form.signed_on.data else "",
-                issuer=form.issuer.data or plan_import.DEFAULT_ISSUER,
-            )
-    return render_template("plans/import.html", form=form, result=result, confirm=confirm)
+    return PlanImport().upload()
 
 
 @bp.route("/import/confirm", methods=["POST"])
 @roles_required(Role.ADMIN)
 def import_confirm():
     """Apply the previewed annex: all rows, or none when anything changed meanwhile."""
-    form = PlanImportConfirmForm()
-    data = imports.load_stash(import_dir(), form.token.data) if form.validate() else None
-    if data is None:
-        flash(
-            _("Không tìm thấy tệp đã tải lên hoặc tệp đã hết hạn. Vui lòng tải lên lại."), "danger"
-        )
-        return redirect(url_for("plans.import_upload"))
-    result = plan_import.read_plan_workbook(data, int(form.year.data))
-    signed_on = form.signed_on.data
-    ok, plan = attempt(
-        _("Đã nhập kế hoạch năm %(y)s.", y=form.year.data),
-        plan_import.apply_plan_import,
-        result,
-        decision_number=form.number.data or None,
-        signed_on=datetime.strptime(signed_on, "%d/%m/%Y").date() if signed_on else None,
-        issuer=form.issuer.data or plan_import.DEFAULT_ISSUER,
-        by=current_user,
-    )
-    if not ok:
-        return render_template(
-            "plans/import.html", form=PlanImportForm(), result=result, confirm=None
-        )
-    imports.discard_stash(import_dir(), form.token.data)
-    return redirect(detail_url(plan))
+    return PlanImport().confirm()

@@ -16,11 +16,11 @@ from wtforms.validators import (
 )
 
 from inspect_app import clock
-from inspect_app.forms import ChoiceField, DayField, options, required
 from inspect_app.models import Standard
 from inspect_app.services import conformity
 from inspect_app.services.portal import DOSSIER_DOCUMENT_TYPES
 from inspect_app.storage import ACCEPT, ALLOWED_EXTENSIONS
+from inspect_app.web.forms import ChoiceField, DayField, options, required
 
 ALLOWED_TYPES_MESSAGE = _l(
     "Chỉ nhận tệp PDF, Word (.doc, .docx), Excel (.xls, .xlsx), OpenDocument (.odt, .ods) "

@@ -6,14 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from inspect_app.blueprints.auth.routes import safe_next
 from inspect_app.blueprints.portal import bp
-from inspect_app.blueprints.portal.access import (
-    own_announcement,
-    own_dossier,
-    own_dossier_file,
-    own_finding,
-)
 from inspect_app.blueprints.portal.forms import (
     ActionForm,
     AnnouncementForm,
@@ -21,10 +14,9 @@ from inspect_app.blueprints.portal.forms import (
     FindingResponseForm,
     NotificationForm,
 )
-from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import Role
-from inspect_app.permissions import roles_required
+from inspect_app.permissions import ALL_ROLES, roles_required
 from inspect_app.services import (
     conformity,
     dashboard,
@@ -33,8 +25,14 @@ from inspect_app.services import (
     notifications,
     portal,
 )
-
-ALL_ROLES = (Role.ADMIN, Role.INSPECTOR, Role.VIEWER, Role.AGENCY)
+from inspect_app.web.boundary import unit_of_work
+from inspect_app.web.loaders import (
+    own_announcement,
+    own_dossier,
+    own_dossier_file,
+    own_finding,
+)
+from inspect_app.web.navigation import safe_next
 
 
 @bp.route("/")
@@ -71,7 +69,7 @@ def add_dossier_file(inspection_id: int):
     form = DossierFileForm()
     if not form.validate_on_submit():
         return _dossier_page(inspection, form, 422)
-    try:
+    with unit_of_work(form.file) as work:
         stored = portal.add_dossier_file(
             inspection,
             form.file.data,
@@ -79,13 +77,9 @@ def add_dossier_file(inspection_id: int):
             effective_on=form.effective_on.data,
             by=current_user,
         )
-    except DomainError as exc:
-        db.session.rollback()
-        form.file.errors.append(exc.message)
-        return _dossier_page(inspection, form, exc.status_code)
-    db.session.commit()
-    flash(_("Đã tải lên tệp “%(name)s”.", name=stored.original_name), "success")
-    return redirect(url_for(".dossier", inspection_id=inspection.id))
+        flash(_("Đã tải lên tệp “%(name)s”.", name=stored.original_name), "success")
+        return redirect(url_for(".dossier", inspection_id=inspection.id))
+    return _dossier_page(inspection, form, work.status)
 
 
 @bp.post("/dossiers/<int:inspection_id>/files/<int:file_id>/delete")
@@ -93,40 +87,33 @@ def add_dossier_file(inspection_id: int):
 def remove_dossier_file(inspection_id: int, file_id: int):
     inspection = own_dossier(inspection_id)
     stored = own_dossier_file(inspection, file_id)
-    return _act(
-        ActionForm(),
-        lambda: portal.remove_dossier_file(stored, current_user),
-        _("Đã gỡ tệp “%(name)s” khỏi hồ sơ.", name=stored.original_name),
-        url_for(".dossier", inspection_id=inspection.id),
-    )
+    back = redirect(url_for(".dossier", inspection_id=inspection.id))
+    if not ActionForm().validate_on_submit():
+        return _expired(back)
+    name = stored.original_name
+    with unit_of_work():
+        portal.remove_dossier_file(stored, current_user)
+        flash(_("Đã gỡ tệp “%(name)s” khỏi hồ sơ.", name=name), "success")
+    return back
 
 
 @bp.post("/dossiers/<int:inspection_id>/submit")
 @roles_required(Role.AGENCY)
 def submit_dossier(inspection_id: int):
     inspection = own_dossier(inspection_id)
-    return _act(
-        ActionForm(),
-        lambda: portal.submit_dossier(inspection, current_user),
-        _("Đã nộp hồ sơ; đoàn kiểm tra đã được thông báo."),
-        url_for(".dossier", inspection_id=inspection.id),
-    )
+    back = redirect(url_for(".dossier", inspection_id=inspection.id))
+    if not ActionForm().validate_on_submit():
+        return _expired(back)
+    with unit_of_work():
+        portal.submit_dossier(inspection, current_user)
+        flash(_("Đã nộp hồ sơ; đoàn kiểm tra đã được thông báo."), "success")
+    return back
 
 
-def _act(form, change, message: str, target: str):
-    """A one-button action: validate the CSRF token, apply, commit or explain, go back."""
-    if not form.validate_on_submit():
-        flash(_("Phiên làm việc đã hết hạn; vui lòng thử lại."), "danger")
-        return redirect(target)
-    try:
-        change()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return redirect(target)
-    db.session.commit()
-    flash(message, "success")
-    return redirect(target)
+def _expired(back):
+    """A one-button form whose CSRF token failed: say so and go back."""
+    flash(_("Phiên làm việc đã hết hạn; vui lòng thử lại."), "danger")
+    return back
 
 
 # --- findings ------------------------------------------------------------------------------------
@@ -157,7 +144,7 @@ def respond(finding_id: int):
     form = FindingResponseForm(files_required=portal.response_files_required(finding))
     if not form.validate_on_submit():
         return _finding_page(finding, form, 422)
-    try:
+    with unit_of_work(form.files) as work:
         portal.respond(
             finding,
             root_cause=form.root_cause.data,
@@ -165,13 +152,9 @@ def respond(finding_id: int):
             files=form.chosen_files(),
             by=current_user,
         )
-    except DomainError as exc:
-        db.session.rollback()
-        form.files.errors.append(exc.message)
-        return _finding_page(finding, form, exc.status_code)
-    db.session.commit()
-    flash(_("Đã gửi phản hồi hành động khắc phục; đoàn kiểm tra sẽ xác minh."), "success")
-    return redirect(url_for(".finding", finding_id=finding.id))
+        flash(_("Đã gửi phản hồi hành động khắc phục; đoàn kiểm tra sẽ xác minh."), "success")
+        return redirect(url_for(".finding", finding_id=finding.id))
+    return _finding_page(finding, form, work.status)
 
 
 # --- announcements ---------------------------------------------------------------------
@@ -196,7 +179,7 @@ def new_announcement():
     form = AnnouncementForm(agency=agency)
     status = 200
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form.number) as work:
             announcement = conformity.submit_announcement(
                 agency,
                 number=form.number.data,
@@ -207,14 +190,9 @@ def new_announcement():
                 file=form.file.data,
                 by=current_user,
             )
-        except DomainError as exc:
-            db.session.rollback()
-            form.number.errors.append(exc.message)
-            status = exc.status_code
-        else:
-            db.session.commit()
             flash(_("Đã gửi công bố; Sở KH&CN sẽ tiếp nhận hoặc phản hồi."), "success")
             return redirect(url_for(".announcement", announcement_id=announcement.id))
+        status = work.status
     elif form.is_submitted():
         status = 422
     context = {"form": form, "status": conformity.current_status(agency)}
@@ -255,10 +233,13 @@ def _own_notification(notification_id: int):
 def read_notification(notification_id: int):
     row = _own_notification(notification_id)
     form = NotificationForm()
-    back = safe_next(form.next.data) or url_for(".notifications_index")
-    return _act(
-        form, lambda: notifications.mark_read(row, current_user), _("Đã đánh dấu đã đọc."), back
-    )
+    back = redirect(safe_next(form.next.data) or url_for(".notifications_index"))
+    if not form.validate_on_submit():
+        return _expired(back)
+    with unit_of_work():
+        notifications.mark_read(row, current_user)
+        flash(_("Đã đánh dấu đã đọc."), "success")
+    return back
 
 
 @bp.post("/notifications/<int:notification_id>/open")
@@ -276,10 +257,10 @@ def open_notification(notification_id: int):
 @roles_required(*ALL_ROLES)
 def read_all_notifications():
     form = NotificationForm()
-    back = safe_next(form.next.data) or url_for(".notifications_index")
-    return _act(
-        form,
-        lambda: notifications.mark_all_read(current_user),
-        _("Đã đánh dấu tất cả thông báo là đã đọc."),
-        back,
-    )
+    back = redirect(safe_next(form.next.data) or url_for(".notifications_index"))
+    if not form.validate_on_submit():
+        return _expired(back)
+    with unit_of_work():
+        notifications.mark_all_read(current_user)
+        flash(_("Đã đánh dấu tất cả thông báo là đã đọc."), "success")
+    return back

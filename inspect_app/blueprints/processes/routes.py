@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from inspect_app.blueprints.processes import bp
-from inspect_app.blueprints.regulations.forms import ProcessForm, VersionForm
-from inspect_app.errors import DomainError
+from inspect_app.blueprints.processes.forms import ProcessForm, VersionForm
 from inspect_app.extensions import db
 from inspect_app.models import Agency, EvidenceFile, IsoProcess, Role
 from inspect_app.permissions import roles_required
 from inspect_app.services import evidence, regulations
+from inspect_app.web.boundary import unit_of_work
 
 
 def _own_agency() -> Agency:
@@ -45,14 +45,10 @@ def index():
 
 
 def _attach(form, agency):
-    """The uploaded file of a version, if any; None and a field error when refused."""
+    """The uploaded file of a version, if any (a refused file raises DomainError)."""
     if not form.file.data:
-        return None, True
-    try:
-        return evidence.attach_agency_file(form.file.data, agency, "process", current_user), True
-    except DomainError as exc:
-        form.file.errors.append(exc.message)
-        return None, False
+        return None
+    return evidence.attach_agency_file(form.file.data, agency, "process", current_user)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -63,7 +59,7 @@ def new_process():
         agency=agency, procedures=regulations.agency_procedures(agency, regulations.today())
     )
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form.code) as work:
             process = regulations.create_process(
                 agency,
                 code=form.code.data,
@@ -74,15 +70,10 @@ def new_process():
                 procedure_key=form.procedure.data or None,
                 by=current_user,
             )
-            stored, ok = _attach(form, agency)
-            if ok:
-                process.versions[0].file_id = getattr(stored, "id", None)
-                db.session.commit()
-                flash(_("Đã thêm quy trình %(code)s.", code=process.code), "success")
-                return redirect(url_for("processes.index"))
-        except DomainError as exc:
-            form.code.errors.append(exc.message)
-        db.session.rollback()
+            work.field = form.file
+            process.versions[0].file_id = getattr(_attach(form, agency), "id", None)
+            flash(_("Đã thêm quy trình %(code)s.", code=process.code), "success")
+            return redirect(url_for("processes.index"))
     return render_template("processes/form.html", form=form, process=None)
 
 
@@ -92,7 +83,7 @@ def new_version(process_id: int):
     process = _own_process(process_id)
     form = VersionForm(process=process)
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form.issued_on) as work:
             version = regulations.record_version(
                 process,
                 issued_on=form.issued_on.data,
@@ -100,22 +91,17 @@ def new_version(process_id: int):
                 bases=regulations.resolve_bases(form.bases.numbers()),
                 by=current_user,
             )
-            stored, ok = _attach(form, process.agency)
-            if ok:
-                version.file_id = getattr(stored, "id", None)
-                db.session.commit()
-                flash(
-                    _(
-                        "Đã ghi phiên bản ngày %(day)s của quy trình %(code)s.",
-                        day=version.issued_on.strftime("%d/%m/%Y"),
-                        code=process.code,
-                    ),
-                    "success",
-                )
-                return redirect(url_for("processes.index"))
-        except DomainError as exc:
-            form.issued_on.errors.append(exc.message)
-        db.session.rollback()
+            work.field = form.file
+            version.file_id = getattr(_attach(form, process.agency), "id", None)
+            flash(
+                _(
+                    "Đã ghi phiên bản ngày %(day)s của quy trình %(code)s.",
+                    day=version.issued_on.strftime("%d/%m/%Y"),
+                    code=process.code,
+                ),
+                "success",
+            )
+            return redirect(url_for("processes.index"))
     return render_template("processes/form.html", form=form, process=process)
 
 

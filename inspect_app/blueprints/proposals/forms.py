@@ -8,9 +8,9 @@ from wtforms import BooleanField, Form, HiddenField, IntegerField, StringField, 
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from inspect_app.forms import ChoiceField, options
 from inspect_app.models import AgencyLevel, InspectionMode
 from inspect_app.services import plan_proposal
+from inspect_app.web.forms import ChoiceField, options
 
 QUARTER_LABELS = {1: _l("Quý I"), 2: _l("Quý II"), 3: _l("Quý III"), 4: _l("Quý IV")}
 QUARTER_CHOICES = list(QUARTER_LABELS.items())

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
-from inspect_app.forms import ChoiceField, DayField, options, required
 from inspect_app.models import LegalDocument, LegalDocumentKind
 from inspect_app.services import regulations
 from inspect_app.services.regulations import DocumentData
+from inspect_app.web.forms import ChoiceField, DayField, NumbersField, options, required
 
 STATUS_CHOICES = (
     ("", _l("Tất cả")),
@@ -42,25 +41,6 @@ class DocumentFilterForm(FlaskForm):
         return regulations.DocumentFilters(
             q=(self.q.data or "").strip(), kind=self.kind.data or "", status=self.status.data or ""
         )
-
-
-class NumbersField(StringField):
-    """Document numbers separated by `;`, each checked against the register."""
-
-    def numbers(self) -> list[str]:
-        return regulations.split_numbers(self.data)
-
-    def pre_validate(self, form) -> None:
-        own = getattr(form, "number", None)
-        own_key = regulations.number_key(own.data) if own is not None and own.data else None
-        # a self-reference gets its own message from the document's checks
-        numbers = [n for n in self.numbers() if regulations.number_key(n) != own_key]
-        known = regulations.documents_by_key(numbers)
-        unknown = [n for n in numbers if regulations.number_key(n) not in known]
-        if unknown:
-            raise ValidationError(
-                _l("Không có văn bản số %(numbers)s trong sổ.", numbers=", ".join(unknown))
-            )
 
 
 class DocumentForm(FlaskForm):
@@ -158,58 +138,3 @@ class ProceduresForm(FlaskForm):
                 raise ValidationError(_l("Dòng %(n)d chưa có tên thủ tục.", n=number))
             if len(name) > regulations.NAME_MAX:
                 raise ValidationError(_l("Dòng %(n)d: tên thủ tục quá dài.", n=number))
-
-
-class VersionForm(FlaskForm):
-    """Record a newer version of a process; pass the process to check the date."""
-
-    issued_on = DayField(_l("Ngày ban hành"), validators=[required(_l("ngày ban hành"))])
-    number = StringField(
-        _l("Lần ban hành"), validators=[Optional(), Length(max=regulations.VERSION_MAX)]
-    )
-    bases = NumbersField(
-        _l("Căn cứ pháp lý (số hiệu, cách nhau bởi dấu ;)"), validators=[Length(max=4000)]
-    )
-    file = FileField(_l("Tệp quy trình (không bắt buộc)"))
-
-    def __init__(self, *args, process=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.process = process
-        if process is not None and not self.is_submitted():
-            self.bases.data = "; ".join(doc.number for doc in process.legal_bases)
-
-    def validate_issued_on(self, field) -> None:
-        current = self.process.version_date if self.process is not None else None
-        if field.data and current and field.data <= current:
-            raise ValidationError(
-                _l(
-                    "Phiên bản mới phải có ngày ban hành sau %(day)s (phiên bản hiện hành).",
-                    day=current.strftime("%d/%m/%Y"),
-                )
-            )
-
-
-class ProcessForm(VersionForm):
-    """Add a process to the agency's catalogue (its first version)."""
-
-    code = StringField(
-        _l("Mã quy trình"),
-        validators=[required(_l("mã quy trình")), Length(max=regulations.CODE_MAX)],
-        render_kw={"placeholder": "QT-01"},
-    )
-    name = StringField(
-        _l("Tên quy trình"),
-        validators=[required(_l("tên quy trình")), Length(max=regulations.NAME_MAX)],
-    )
-    procedure = ChoiceField(_l("Thủ tục hành chính được quy trình này giải quyết"), choices=[])
-
-    def __init__(self, *args, agency, procedures=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.agency = agency
-        self.procedure.choices = options(
-            [("", _l("— Không gắn với TTHC —"))] + [(p.name_key, p.name) for p in procedures]
-        )
-
-    def validate_code(self, field) -> None:
-        if regulations.find_process(self.agency, " ".join((field.data or "").split())):
-            raise ValidationError(_l("Cơ quan đã có quy trình mã %(code)s.", code=field.data))

@@ -3,14 +3,11 @@ processes by agency and by document, TTHC per decision, and the two workbook imp
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from inspect_app.blueprints.agencies.forms import ImportConfirmForm, ImportUploadForm
 from inspect_app.blueprints.regulations import bp
 from inspect_app.blueprints.regulations.forms import (
     DocumentFilterForm,
@@ -18,11 +15,13 @@ from inspect_app.blueprints.regulations.forms import (
     ProceduresForm,
 )
 from inspect_app.blueprints.regulations.paging import ListPage
-from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import AdministrativeProcedure, Agency, LegalDocument, Role
 from inspect_app.permissions import STAFF_ROLES, roles_required
-from inspect_app.services import imports, regulation_imports, regulations
+from inspect_app.services import regulations
+from inspect_app.services.workbooks import regulation_import
+from inspect_app.web.boundary import unit_of_work
+from inspect_app.web.workbook_import import WorkbookImport
 
 PER_PAGE = 50
 
@@ -99,24 +98,21 @@ def document(document_id: int):
 
 
 def _save_document(form: DocumentForm, document: LegalDocument | None):
-    try:
+    """Save the document and tell the agencies whose processes it makes stale; None if refused."""
+    with unit_of_work(form.number):
         document = regulations.save_document(document, form.values(), by=current_user)
         notices = regulations.notify_stale(regulations.today())
-    except DomainError as exc:
-        db.session.rollback()
-        form.number.errors.append(exc.message)
-        return None
-    db.session.commit()
-    flash(_("Đã lưu văn bản số %(number)s.", number=document.number), "success")
-    if notices:
-        flash(
-            _(
-                "Đã thông báo cho %(n)d cơ quan có quy trình cần cập nhật.",
-                n=len({n.agency_id for n in notices}),
-            ),
-            "info",
-        )
-    return redirect(url_for("regulations.document", document_id=document.id))
+        flash(_("Đã lưu văn bản số %(number)s.", number=document.number), "success")
+        if notices:
+            flash(
+                _(
+                    "Đã thông báo cho %(n)d cơ quan có quy trình cần cập nhật.",
+                    n=len({n.agency_id for n in notices}),
+                ),
+                "info",
+            )
+        return redirect(url_for("regulations.document", document_id=document.id))
+    return None
 
 
 @bp.route("/documents/new", methods=["GET", "POST"])
@@ -158,74 +154,55 @@ def add_procedures(document_id: int):
     return render_template("regulations/procedures_form.html", form=form, document=document)
 
 
-# --- workbook imports: upload, preview, confirm (the shared import flow) ----------------------
+# --- workbook imports: the shared upload → preview → confirm flow ----------------------------
 
-IMPORTS = {
-    "documents": (
-        regulation_imports.read_legal_document_workbook,
-        regulation_imports.apply_legal_document_import,
-    ),
-    "processes": (
-        regulation_imports.read_process_workbook,
-        regulation_imports.apply_process_import,
-    ),
-}
+class RegulationImport(WorkbookImport):
+    """The legal-document register or the agencies' process catalogues from a workbook (5.11)."""
 
+    template = "regulations/import.html"
+    upload_endpoint = "regulations.import_upload"
+    READERS = {
+        "documents": (
+            regulation_import.read_legal_document_workbook,
+            regulation_import.apply_legal_document_import,
+        ),
+        "processes": (
+            regulation_import.read_process_workbook,
+            regulation_import.apply_process_import,
+        ),
+    }
 
-def _import_dir() -> Path:
-    return Path(current_app.config["INSTANCE_DIR"]) / "imports"
+    def __init__(self, kind: str) -> None:
+        if kind not in self.READERS:
+            abort(404)
+        self.kind = kind
+        self.reader, self.applier = self.READERS[kind]
 
+    def read(self, data, form):
+        return self.reader(data)
 
-def _kind(kind: str):
-    return IMPORTS.get(kind) or abort(404)
+    def apply(self, result, form):
+        self.applier(result, by=current_user)
+        regulations.notify_stale(regulations.today())
+
+    def finish(self, result, applied):
+        flash(_("Đã nhập %(n)d dòng.", n=len(result.rows)), "success")
+        target = "regulations.documents" if self.kind == "documents" else "regulations.index"
+        return redirect(url_for(target))
+
+    def context(self) -> dict:
+        return {"kind": self.kind}
 
 
 @bp.route("/import/<kind>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def import_upload(kind: str):
     """Upload a workbook and show what importing it would do; nothing is written yet."""
-    read, _apply = _kind(kind)
-    form = ImportUploadForm()
-    result = token = None
-    if form.validate_on_submit():
-        data = form.file.data.read()
-        result = read(data)
-        if result.ok:
-            token = imports.stash_upload(data, _import_dir())
-    confirm = ImportConfirmForm(token=token) if token else None
-    return render_template(
-        "regulations/import.html", kind=kind, form=form, result=result, confirm=confirm
-    )
+    return RegulationImport(kind).upload()
 
 
 @bp.route("/import/<kind>/confirm", methods=["POST"])
 @roles_required(Role.ADMIN)
 def import_confirm(kind: str):
     """Apply the previewed workbook: every row, or none."""
-    read, apply = _kind(kind)
-    form = ImportConfirmForm()
-    data = imports.load_stash(_import_dir(), form.token.data) if form.validate() else None
-    if data is None:
-        flash(
-            _("Không tìm thấy tệp đã tải lên hoặc tệp đã hết hạn. Vui lòng tải lên lại."), "danger"
-        )
-        return redirect(url_for("regulations.import_upload", kind=kind))
-    result = read(data)
-    try:
-        apply(result, by=current_user)
-        regulations.notify_stale(regulations.today())
-    except DomainError:
-        db.session.rollback()
-        flash(_("Dữ liệu đã thay đổi từ lúc xem trước; chưa ghi gì."), "danger")
-        return render_template(
-            "regulations/import.html",
-            kind=kind,
-            form=ImportUploadForm(),
-            result=result,
-            confirm=None,
-        )
-    db.session.commit()
-    imports.discard_stash(_import_dir(), form.token.data)
-    flash(_("Đã nhập %(n)d dòng.", n=len(result.rows)), "success")
-    target = "regulations.documents" if kind == "documents" else "regulations.index"
-    return redirect(url_for(target))
+    return RegulationImport(kind).confirm()

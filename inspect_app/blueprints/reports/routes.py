@@ -3,45 +3,27 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from inspect_app.blueprints.reports import bp
 from inspect_app.blueprints.reports.charts import bar_chart
-from inspect_app.blueprints.reports.forms import (
-    HistoryConfirmForm,
-    HistoryUploadForm,
-    PeriodForm,
-)
-from inspect_app.errors import DomainError
-from inspect_app.extensions import db
 from inspect_app.models import Conclusion, Role, Severity, TrainingKind
-from inspect_app.permissions import roles_required
-from inspect_app.services import exports, finding_kpis, history_import, imports, tallies
+from inspect_app.permissions import DEPARTMENT_ROLES, roles_required
+from inspect_app.services import finding_kpis, tallies
+from inspect_app.services.workbooks import history_import, tally_export
+from inspect_app.web.periods import chosen_period
+from inspect_app.web.workbook_import import WorkbookImport
 
-READERS = (Role.ADMIN, Role.VIEWER)
 #: how many row errors the import preview lists before summarising the rest.
 SHOWN_ERRORS = 200
 
 
-def import_dir() -> Path:
-    return Path(current_app.config["INSTANCE_DIR"]) / "imports"
-
-
-def chosen_period() -> tuple[PeriodForm, tuple[int, int] | None]:
-    """The period form read from the query string; the default period when none is given."""
-    form = PeriodForm(formdata=request.args if request.args else None)
-    if not request.args:
-        form.first.data, form.last.data = (str(y) for y in tallies.default_period())
-        return form, tallies.default_period()
-    return form, (form.period if form.validate() else None)
-
-
 @bp.route("/")
-@roles_required(*READERS)
+@roles_required(*DEPARTMENT_ROLES)
 def index():
     form, period = chosen_period()
     if period is None:
@@ -62,74 +44,68 @@ def index():
 
 
 @bp.route("/tallies.xlsx")
-@roles_required(*READERS)
+@roles_required(*DEPARTMENT_ROLES)
 def export():
-    """The tally workbook of the chosen period (contract 5.6)."""
+    """The tally workbook of the chosen period (CONTRACTS 5.6)."""
     form, period = chosen_period()
     if period is None:
         for error in form.last.errors:
             flash(error, "danger")
         return redirect(url_for("reports.index"))
     return send_file(
-        io.BytesIO(exports.tally_workbook(*period)),
-        mimetype=exports.XLSX_MIMETYPE,
+        io.BytesIO(tally_export.tally_workbook(*period)),
+        mimetype=tally_export.XLSX_MIMETYPE,
         as_attachment=True,
-        download_name=exports.tally_filename(*period),
+        download_name=tally_export.tally_filename(*period),
     )
+
+
+class HistoryImport(WorkbookImport):
+    """Concluded inspections of past years from a workbook (CONTRACTS 5.5)."""
+
+    template = "reports/import.html"
+    upload_endpoint = "reports.import_upload"
+    stale_message = _l("Dữ liệu đã thay đổi từ lúc xem trước; chưa ghi gì. Hãy xem các lỗi.")
+
+    def context(self):
+        return {"shown": SHOWN_ERRORS}
+
+    def can_confirm(self, result):
+        return result.ok and result.new_rows
+
+    def read(self, data, form):
+        return history_import.read_history_workbook(data)
+
+    def apply(self, result, form):
+        return history_import.apply_history_import(result, by=current_user)
+
+    def finish(self, result, added):
+        """Say what was added and open the tallies of the years it touched."""
+        flash(
+            _(
+                "Đã nhập %(n)d cuộc kiểm tra (%(agencies)d cơ quan mới, "
+                "%(same)d dòng đã có từ trước).",
+                n=added,
+                agencies=len(result.new_agencies),
+                same=result.existing_rows,
+            ),
+            "success",
+        )
+        years = [row["year"] for row in result.counts()]
+        last = max(years)
+        first = max(min(years), last - tallies.MAX_SPAN + 1)
+        return redirect(url_for("reports.index", **{"from": first, "to": last}))
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def import_upload():
     """Upload a history workbook and preview it (counts per year and mode, errors by row)."""
-    form = HistoryUploadForm()
-    result = confirm = None
-    if form.validate_on_submit():
-        data = form.file.data.read()
-        result = history_import.read_history_workbook(data)
-        if result.ok and result.new_rows:
-            confirm = HistoryConfirmForm(token=imports.stash_upload(data, import_dir()))
-    return render_template(
-        "reports/import.html", form=form, result=result, confirm=confirm, shown=SHOWN_ERRORS
-    )
+    return HistoryImport().upload()
 
 
 @bp.route("/import/confirm", methods=["POST"])
 @roles_required(Role.ADMIN)
 def import_confirm():
     """Write the previewed workbook: every row, or none when anything changed meanwhile."""
-    form = HistoryConfirmForm()
-    data = imports.load_stash(import_dir(), form.token.data) if form.validate() else None
-    if data is None:
-        flash(
-            _("Không tìm thấy tệp đã tải lên hoặc tệp đã hết hạn. Vui lòng tải lên lại."), "danger"
-        )
-        return redirect(url_for("reports.import_upload"))
-    result = history_import.read_history_workbook(data)
-    try:
-        added = history_import.apply_history_import(result, by=current_user)
-    except DomainError:
-        db.session.rollback()
-        flash(_("Dữ liệu đã thay đổi từ lúc xem trước; chưa ghi gì. Hãy xem các lỗi."), "danger")
-        return render_template(
-            "reports/import.html",
-            form=HistoryUploadForm(),
-            result=result,
-            confirm=None,
-            shown=SHOWN_ERRORS,
-        )
-    db.session.commit()
-    imports.discard_stash(import_dir(), form.token.data)
-    flash(
-        _(
-            "Đã nhập %(n)d cuộc kiểm tra (%(agencies)d cơ quan mới, %(same)d dòng đã có từ trước).",
-            n=added,
-            agencies=len(result.new_agencies),
-            same=result.existing_rows,
-        ),
-        "success",
-    )
-    years = [row["year"] for row in result.counts()]
-    last = max(years)
-    first = max(min(years), last - tallies.MAX_SPAN + 1)
-    return redirect(url_for("reports.index", **{"from": first, "to": last}))
+    return HistoryImport().confirm()

@@ -6,20 +6,17 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
-    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from inspect_app.extensions import db
-from inspect_app.forms import ChoiceField, DayField, options, required
 from inspect_app.models import (
     Agency,
     AgencyLevel,
@@ -28,7 +25,8 @@ from inspect_app.models import (
     TrainingKind,
 )
 from inspect_app.services import training
-from inspect_app.services.plan_import import DEFAULT_ISSUER
+from inspect_app.services.workbooks.plan_import import DEFAULT_ISSUER
+from inspect_app.web.forms import ChoiceField, DayField, options, required
 
 YEAR_RANGE = NumberRange(min=1990, max=2200, message=_l("Năm phải từ 1990 đến 2200."))
 
@@ -257,25 +255,6 @@ class AttendanceForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes state (remove a participant): only the CSRF token."""
-
-
-class ImportUploadForm(FlaskForm):
-    file = FileField(
-        _l("Tệp Excel (.xlsx)"),
-        validators=[
-            FileRequired(message=_l("Vui lòng chọn tệp .xlsx.")),
-            FileAllowed(["xlsx"], message=_l("Chỉ nhận tệp Excel .xlsx.")),
-        ],
-    )
-
-
-class ImportConfirmForm(FlaskForm):
-    token = HiddenField(
-        validators=[
-            DataRequired(message=_l("Thiếu mã tệp tải lên.")),
-            Regexp(r"^[0-9a-f]{32}$", message=_l("Mã tệp tải lên không hợp lệ.")),
-        ]
-    )
 
 
 class PeriodForm(FlaskForm):

@@ -7,9 +7,8 @@ and agency users get 403 on every page of the register.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
 from inspect_app import clock
@@ -19,56 +18,25 @@ from inspect_app.blueprints.training.forms import (
     AttendanceForm,
     CourseFilterForm,
     CourseForm,
-    ImportConfirmForm,
-    ImportUploadForm,
     InviteForm,
     NeedsFilterForm,
     ParticipantForm,
     PeriodForm,
 )
-from inspect_app.errors import DomainError
 from inspect_app.extensions import db
-from inspect_app.models import Role, TrainingCourse, TrainingKind, TrainingParticipant
-from inspect_app.permissions import roles_required
-from inspect_app.services import agencies, imports, training, training_exports, training_import
+from inspect_app.models import Role, TrainingCourse, TrainingKind
+from inspect_app.permissions import DEPARTMENT_ROLES, roles_required
+from inspect_app.services import agencies, training
+from inspect_app.services.workbooks import participant_import, training_export
+from inspect_app.web.boundary import unit_of_work
+from inspect_app.web.loaders import load_course, load_participant
+from inspect_app.web.workbook_import import WorkbookImport
 
-READERS = (Role.ADMIN, Role.VIEWER)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def load_course(course_id: int) -> TrainingCourse:
-    course = db.session.get(TrainingCourse, course_id)
-    if course is None:
-        abort(404)
-    return course
-
-
-def load_participant(course: TrainingCourse, participant_id: int) -> TrainingParticipant:
-    participant = db.session.get(TrainingParticipant, participant_id)
-    if participant is None or participant.course_id != course.id:
-        abort(404)
-    return participant
-
-
-def import_dir() -> Path:
-    return Path(current_app.config["INSTANCE_DIR"]) / "imports"
 
 
 def course_url(course: TrainingCourse) -> str:
     return url_for("training.detail", course_id=course.id)
-
-
-def attempt(success: str, work, *args, **kwargs) -> tuple[bool, object]:
-    """Call a service, commit and flash `success`; on a domain error roll back and say why."""
-    try:
-        result = work(*args, **kwargs)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return False, None
-    db.session.commit()
-    flash(success, "success")
-    return True, result
 
 
 def send_xlsx(data: bytes, name: str):
@@ -76,7 +44,7 @@ def send_xlsx(data: bytes, name: str):
 
 
 @bp.route("/")
-@roles_required(*READERS)
+@roles_required(*DEPARTMENT_ROLES)
 def index():
     form = CourseFilterForm(formdata=request.args, years=training.course_years())
     courses = db.session.scalars(training.course_query(**form.filters())).all()
@@ -85,29 +53,18 @@ def index():
 
 
 @bp.route("/register.xlsx")
-@roles_required(*READERS)
+@roles_required(*DEPARTMENT_ROLES)
 def register_xlsx():
     form = CourseFilterForm(formdata=request.args, years=training.course_years())
     courses = db.session.scalars(training.course_query(**form.filters())).all()
     courses = sorted(courses, key=lambda c: (c.start_on, c.id))
-    data = training_exports.register_xlsx(courses, _("Sổ theo dõi các khóa đào tạo HTQLCL"))
+    data = training_export.register_xlsx(courses, _("Sổ theo dõi các khóa đào tạo HTQLCL"))
     return send_xlsx(data, "so-dao-tao.xlsx")
 
 
-def _save_course(form: CourseForm, course: TrainingCourse | None) -> TrainingCourse | None:
-    try:
-        if course is None:
-            course = training.create_course(**form.values())
-            training.invite_agencies(course, form.chosen_invitees())
-        else:
-            training.update_course(course, **form.values())
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return None
-    db.session.commit()
+def _saved(course: TrainingCourse):
     flash(_("Đã lưu khóa đào tạo %(title)s.", title=course.title), "success")
-    return course
+    return redirect(course_url(course))
 
 
 @bp.route("/courses/new", methods=["GET", "POST"])
@@ -115,8 +72,11 @@ def _save_course(form: CourseForm, course: TrainingCourse | None) -> TrainingCou
 def create():
     invited = InviteForm(formdata=request.args).agency_ids()
     form = CourseForm(invitees=training.invitable_agencies(invited))
-    if form.validate_on_submit() and (course := _save_course(form, None)):
-        return redirect(course_url(course))
+    if form.validate_on_submit():
+        with unit_of_work():
+            course = training.create_course(**form.values())
+            training.invite_agencies(course, form.chosen_invitees())
+            return _saved(course)
     return render_template("training/form.html", form=form, course=None)
 
 
@@ -125,8 +85,10 @@ def create():
 def edit(course_id: int):
     course = load_course(course_id)
     form = CourseForm(course=course)
-    if form.validate_on_submit() and _save_course(form, course):
-        return redirect(course_url(course))
+    if form.validate_on_submit():
+        with unit_of_work():
+            training.update_course(course, **form.values())
+            return _saved(course)
     return render_template("training/form.html", form=form, course=course)
 
 
@@ -146,7 +108,7 @@ def render_detail(course: TrainingCourse, participant_form: ParticipantForm | No
 
 
 @bp.route("/courses/<int:course_id>")
-@roles_required(*READERS)
+@roles_required(*DEPARTMENT_ROLES)
 def detail(course_id: int):
     return render_detail(load_course(course_id))
 
@@ -157,10 +119,9 @@ def add_participant(course_id: int):
     course = load_course(course_id)
     form = ParticipantForm(course=course)
     if form.validate_on_submit():
-        ok, participant = attempt(
-            _("Đã thêm học viên."), training.add_participant, course, **form.values()
-        )
-        if ok:
+        with unit_of_work():
+            training.add_participant(course, **form.values())
+            flash(_("Đã thêm học viên."), "success")
             return redirect(course_url(course) + "#participants")
     return render_detail(course, form), 422
 
@@ -171,11 +132,10 @@ def remove_participant(course_id: int, participant_id: int):
     course = load_course(course_id)
     participant = load_participant(course, participant_id)
     if ActionForm().validate_on_submit():
-        attempt(
-            _("Đã xóa %(name)s khỏi danh sách học viên.", name=participant.name),
-            training.remove_participant,
-            participant,
-        )
+        name = participant.name
+        with unit_of_work():
+            training.remove_participant(participant)
+            flash(_("Đã xóa %(name)s khỏi danh sách học viên.", name=name), "success")
     return redirect(course_url(course) + "#participants")
 
 
@@ -188,74 +148,64 @@ def attendance(course_id: int):
         flash(" ".join(str(e) for e in form.present.errors) or _("Yêu cầu không hợp lệ."), "danger")
         return redirect(course_url(course) + "#participants")
     present = form.present_ids()
-    attempt(
-        _(
-            "Đã ghi nhận điểm danh: %(n)d/%(total)d học viên có mặt.",
-            n=len(present),
-            total=len(course.participants),
-        ),
-        training.set_attendance,
-        course,
-        present,
+    message = _(
+        "Đã ghi nhận điểm danh: %(n)d/%(total)d học viên có mặt.",
+        n=len(present),
+        total=len(course.participants),
     )
+    with unit_of_work():
+        training.set_attendance(course, present)
+        flash(message, "success")
     return redirect(course_url(course) + "#participants")
 
 
 @bp.route("/courses/<int:course_id>/attendance-sheet")
-@roles_required(*READERS)
+@roles_required(*DEPARTMENT_ROLES)
 def attendance_sheet(course_id: int):
     course = load_course(course_id)
     return render_template("training/attendance_sheet.html", course=course)
+
+
+class ParticipantImport(WorkbookImport):
+    """A course's participant list from a workbook (CONTRACTS 5.5)."""
+
+    template = "training/import.html"
+    upload_endpoint = "training.import_upload"
+    stale_message = None
+
+    def __init__(self, course: TrainingCourse):
+        self.course = course
+
+    def context(self):
+        return {"course": self.course}
+
+    def read(self, data, form):
+        return participant_import.read_participant_workbook(self.course, data)
+
+    def apply(self, result, form):
+        return participant_import.apply_participant_import(self.course, result)
+
+    def finish(self, result, applied):
+        flash(_("Đã nhập danh sách học viên."), "success")
+        return redirect(course_url(self.course) + "#participants")
 
 
 @bp.route("/courses/<int:course_id>/import", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def import_upload(course_id: int):
     """Upload a participant list and show what importing it would do; nothing is written."""
-    course = load_course(course_id)
-    form = ImportUploadForm()
-    result = token = None
-    if form.validate_on_submit():
-        data = form.file.data.read()
-        result = training_import.read_participant_workbook(course, data)
-        if result.ok:
-            token = imports.stash_upload(data, import_dir())
-    confirm = ImportConfirmForm(token=token) if token else None
-    return render_template(
-        "training/import.html", course=course, form=form, result=result, confirm=confirm
-    )
+    return ParticipantImport(load_course(course_id)).upload()
 
 
 @bp.route("/courses/<int:course_id>/import/confirm", methods=["POST"])
 @roles_required(Role.ADMIN)
 def import_confirm(course_id: int):
     """Apply the previewed list: every row, or none when anything changed meanwhile."""
-    course = load_course(course_id)
-    form = ImportConfirmForm()
-    data = imports.load_stash(import_dir(), form.token.data) if form.validate() else None
-    if data is None:
-        flash(
-            _("Không tìm thấy tệp đã tải lên hoặc tệp đã hết hạn. Vui lòng tải lên lại."), "danger"
-        )
-        return redirect(url_for("training.import_upload", course_id=course.id))
-    result = training_import.read_participant_workbook(course, data)
-    ok, added = attempt(
-        _("Đã nhập danh sách học viên."), training_import.apply_participant_import, course, result
-    )
-    if not ok:
-        return render_template(
-            "training/import.html",
-            course=course,
-            form=ImportUploadForm(),
-            result=result,
-            confirm=None,
-        )
-    imports.discard_stash(import_dir(), form.token.data)
-    return redirect(course_url(course) + "#participants")
+    return ParticipantImport(load_course(course_id)).confirm()
 
 
 @bp.route("/summary")
-@roles_required(*READERS)
+@roles_required(*DEPARTMENT_ROLES)
 def summary():
     form = PeriodForm(formdata=request.args)
     first, last = form.period()
@@ -272,18 +222,18 @@ def _needs(form: NeedsFilterForm) -> list[training.TrainingNeed]:
 
 
 @bp.route("/needs")
-@roles_required(*READERS)
+@roles_required(*DEPARTMENT_ROLES)
 def needs():
     form = NeedsFilterForm(formdata=request.args)
     return render_template("training/needs.html", form=form, needs=_needs(form))
 
 
 @bp.route("/needs.xlsx")
-@roles_required(*READERS)
+@roles_required(*DEPARTMENT_ROLES)
 def needs_xlsx():
     form = NeedsFilterForm(formdata=request.args)
     title = _(
         "Danh sách cơ quan cần đào tạo về HTQLCL (ngày %(day)s)",
         day=clock.today().strftime("%d/%m/%Y"),
     )
-    return send_xlsx(training_exports.needs_xlsx(_needs(form), title), "nhu-cau-dao-tao.xlsx")
+    return send_xlsx(training_export.needs_xlsx(_needs(form), title), "nhu-cau-dao-tao.xlsx")

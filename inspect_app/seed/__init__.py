@@ -1,0 +1,1 @@
+"""Demo data and the default checklist content, loaded by `flask seed-demo`."""

@@ -1,0 +1,1 @@
+"""Web plumbing shared by every blueprint: the commit boundary, loaders, forms, navigation."""
