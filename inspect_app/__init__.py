@@ -87,8 +87,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from inspect_app import security
+    from inspect_app import input_guard, security
 
+    input_guard.configure(app)
     security.configure(app)
 
 
