@@ -38,6 +38,7 @@ from inspect_app.models.notification import Notification
 from inspect_app.models.plan import InspectionPlan, PlanAmendment
 from inspect_app.models.training import TrainingCourse, TrainingParticipant
 from inspect_app.models.user import AnonymousUser, ApiToken, User
+from inspect_app.models.user_session import UserSession
 
 __all__ = [
     "Agency",
@@ -80,5 +81,6 @@ __all__ = [
     "TrainingKind",
     "TrainingParticipant",
     "User",
+    "UserSession",
     "inspection_members",
 ]
