@@ -47,7 +47,7 @@ MAX_NOTE_LENGTH = 10_000
 #: revs are stored as 32-bit integers.
 MAX_REV = 2**31 - 1
 #: a device clock outside these years is wrong, and such a date would not fit every column.
-CLIENT_TS_YEARS = (1970, 2100)
+CLIENT_TS_YEARS = (1970, 2200)
 LOCKED = (InspectionStatus.CONCLUDED, InspectionStatus.CANCELLED)
 #: the first applied answer starts these inspections.
 AUTO_START = {
