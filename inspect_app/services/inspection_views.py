@@ -21,6 +21,7 @@ from inspect_app.models import (
 from inspect_app.models.base import search_key
 from inspect_app.permissions import visible_inspections
 from inspect_app.services import audit
+from inspect_app.services.bounds import paginate
 
 
 @dataclass
@@ -84,9 +85,7 @@ def filtered_inspections(user, filters: dict, page: int):
             or_(Agency.name_key.like(pattern), func.lower(Agency.code).like(pattern))
         )
     query = query.order_by(InspectionPlan.year.desc(), Inspection.planned_from, Inspection.id)
-    return db.paginate(
-        query, page=max(page, 1), per_page=current_app.config["PER_PAGE"], error_out=False
-    )
+    return paginate(query, page, current_app.config["PER_PAGE"])
 
 
 def update_record_details(inspection: Inspection, number: str | None, people: str | None) -> None:

@@ -19,6 +19,7 @@ from inspect_app.extensions import db
 from inspect_app.models import EvidenceFile, Finding, Inspection, Role
 from inspect_app.permissions import can_view_evidence, can_view_inspection, may_attach_evidence
 from inspect_app.services import evidence, portal
+from inspect_app.services.bounds import row_id
 from inspect_app.services.date_range import MAX_DAY, MIN_DAY
 
 
@@ -27,11 +28,11 @@ def _target_from_form() -> tuple[Inspection, Finding | None]:
     names = [name for name in ("inspection_id", "finding_id") if request.form.get(name)]
     if len(names) != 1:
         abort(400, description="Send exactly one of inspection_id or finding_id.")
-    raw = request.form[names[0]]
-    if not raw.isdigit():
-        abort(400, description=f"{names[0]} must be an integer.")
+    number = row_id(request.form[names[0]])
+    if number is None:
+        abort(400, description=f"{names[0]} must be a positive integer id.")
     model = Inspection if names[0] == "inspection_id" else Finding
-    target = db.session.get(model, int(raw))
+    target = db.session.get(model, number)
     inspection = target if isinstance(target, Inspection) else getattr(target, "inspection", None)
     if inspection is None or not can_view_inspection(current_user, inspection):
         abort(404)
