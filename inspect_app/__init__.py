@@ -95,8 +95,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from inspect_app.web import security
+    from inspect_app.web import input_guard, security
 
+    input_guard.configure(app)
     security.configure(app)
 
 

@@ -71,6 +71,11 @@ def from_environment() -> dict:
         "PROCESS_UPDATE_DAYS": _int_env("PROCESS_UPDATE_DAYS", 90),
         #: how long "Ghi nhớ đăng nhập" keeps a field device logged in.
         "REMEMBER_COOKIE_DURATION": timedelta(days=_int_env("REMEMBER_DAYS", 30)),
+        #: a session ends after this long without a request, and after SESSION_MAX_HOURS.
+        "SESSION_IDLE_MINUTES": _int_env("SESSION_IDLE_MINUTES", 60),
+        "SESSION_MAX_HOURS": _int_env("SESSION_MAX_HOURS", 12),
+        #: a remembered login (field laptop) ends after this many idle days, or REMEMBER_DAYS.
+        "REMEMBER_IDLE_DAYS": _int_env("REMEMBER_IDLE_DAYS", 14),
     }
 
 

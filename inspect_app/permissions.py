@@ -13,9 +13,11 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, exists, or_, select
 
+from inspect_app.extensions import db
 from inspect_app.models import (
     Agency,
     EvidenceFile,
+    Finding,
     Inspection,
     InspectionPlan,
     InspectionStatus,
@@ -160,14 +162,28 @@ def visible_inspections(user) -> Select:
 
 
 def can_view_evidence(user, evidence: EvidenceFile) -> bool:
-    """Whoever sees the file's inspection; otherwise staff, or the owning agency's users."""
+    """Whoever may see the object the file belongs to, and nobody else.
+
+    A file of an inspection or of one of its findings (evidence, dossier, corrective action)
+    follows the inspection; a decision scan follows the decision pages (admins, viewers); a
+    file of an agency alone (its announcement decision) follows the announcement pages:
+    admins, viewers and that agency's own users. Inspectors reach files only through their
+    inspections.
+    """
     if not user.is_authenticated:
         return False
-    if evidence.inspection_id is not None:
-        inspection = evidence.inspection
-        return inspection is not None and can_view_inspection(user, inspection)
-    if user.role in (Role.ADMIN, Role.VIEWER, Role.INSPECTOR):
+    inspection = evidence.inspection
+    if inspection is None and evidence.finding_id is not None:
+        finding = db.session.get(Finding, evidence.finding_id)
+        inspection = finding.inspection if finding is not None else None
+    if inspection is not None:
+        return can_view_inspection(user, inspection)
+    if evidence.inspection_id is not None or evidence.finding_id is not None:
+        return False  # the owner is gone
+    if user.role in (Role.ADMIN, Role.VIEWER):
         return True
+    if evidence.decision_id is not None or evidence.purpose == "decision":
+        return False
     return (
         user.role is Role.AGENCY
         and evidence.agency_id is not None

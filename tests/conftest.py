@@ -123,8 +123,12 @@ def runner(app):
 def login(client):
     """Log a user in by writing the session directly (no password round trip)."""
 
-    def _login(user, test_client=None):
+    def _login(user, test_client=None, *, remember=False):
+        from inspect_app.services.sessions import start_session
+
         target = test_client or client
+        start_session(user, remember=remember)
+        db.session.commit()
         with target.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True

@@ -52,6 +52,7 @@ from inspect_app.models.regulation import (
 )
 from inspect_app.models.training import TrainingCourse, TrainingParticipant
 from inspect_app.models.user import AnonymousUser, ApiToken, User
+from inspect_app.models.user_session import UserSession
 
 __all__ = [
     "process_legal_bases",
@@ -109,5 +110,6 @@ __all__ = [
     "TrainingKind",
     "TrainingParticipant",
     "User",
+    "UserSession",
     "inspection_members",
 ]

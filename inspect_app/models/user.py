@@ -48,9 +48,13 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login reads this
         return self.active
 
+    #: the server-side session of the current request (services.sessions), not a column.
+    session_token = None
+
     def get_id(self) -> str:
-        # The session stores id and version, so bumping the version logs the user out everywhere.
-        return f"{self.id}:{self.session_version}"
+        # The session stores id and version, so bumping the version logs the user out
+        # everywhere, and the token of its server-side session, which logout ends.
+        return f"{self.id}:{self.session_version}:{self.session_token or ''}"
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles

@@ -69,6 +69,8 @@ REFORM_DAY = date(2025, 7, 1)
 #: the day the merged provincial departments started work.
 DEPARTMENT_MERGER_DAY = date(2025, 3, 1)
 PROVINCE_ISSUER = "UBND tỉnh Quảng Ngãi"
+#: the register's root: departments, districts and today's communes name it as their parent.
+ROOT_CODE = "UBND-TINH"
 DOST_ISSUER = "Sở Khoa học và Công nghệ tỉnh Quảng Ngãi"
 PLAN_SUMMARY = (
     "Phê duyệt Kế hoạch kiểm tra việc xây dựng, áp dụng, duy trì, cải tiến HTQLCL theo "
@@ -276,7 +278,14 @@ def ward_agency_name(ward: Ward) -> str:
 
 def _provincial_specs() -> list[AgencySpec]:
     specs = [
-        AgencySpec(code, name, AgencyLevel.PROVINCIAL, active_from=since, doc_suffix=suffix)
+        AgencySpec(
+            code,
+            name,
+            AgencyLevel.PROVINCIAL,
+            parent=ROOT_CODE,
+            active_from=since,
+            doc_suffix=suffix,
+        )
         for code, name, suffix, since in CURRENT_DEPARTMENTS
     ]
     specs += [
@@ -288,6 +297,7 @@ def _provincial_specs() -> list[AgencySpec]:
             code,
             name,
             AgencyLevel.PROVINCIAL,
+            parent=ROOT_CODE,
             active_to=DEPARTMENT_MERGER_DAY - timedelta(days=1),
             merged_into=successor,
             merged_on=DEPARTMENT_MERGER_DAY,
@@ -307,6 +317,7 @@ def _district_specs(ward_codes: dict[str, str]) -> list[AgencySpec]:
                 key,
                 name,
                 AgencyLevel.DISTRICT,
+                parent=ROOT_CODE,
                 active_to=REFORM_DAY - timedelta(days=1),
                 merged_into=ward_codes[successor] if successor else None,
                 merged_on=REFORM_DAY if successor else None,
@@ -342,6 +353,7 @@ def _today_commune_specs(wards: list[Ward]) -> list[AgencySpec]:
             ward_agency_code(ward),
             ward_agency_name(ward),
             AgencyLevel.COMMUNE,
+            parent=ROOT_CODE,
             active_from=REFORM_DAY,
             address=f"{ward_agency_name(ward).removeprefix('UBND ')}, tỉnh Quảng Ngãi",
         )
@@ -451,8 +463,24 @@ class Seed:
         return self.today + timedelta(days=int((end - self.today).days * fraction))
 
 
+def seed_register_root() -> Agency:
+    """The provincial People's Committee, the register's root (DESIGN 5.3), once."""
+    root = db.session.scalar(select(Agency).where(Agency.code == ROOT_CODE))
+    if root is None:
+        root = Agency(
+            code=ROOT_CODE,
+            name=PROVINCE_ISSUER,
+            level=AgencyLevel.PROVINCIAL,
+            address=f"tỉnh {PROVINCE_NAME}",
+        )
+        db.session.add(root)
+        db.session.flush()
+    return root
+
+
 def seed_agencies(seed: Seed) -> None:
     """Create the missing agencies; parents and successors are linked by code."""
+    seed_register_root()
     existing = {a.code: a for a in db.session.scalars(select(Agency))}
     for spec in seed.specs:
         agency = existing.get(spec.code)

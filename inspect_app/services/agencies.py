@@ -23,6 +23,7 @@ from inspect_app.models import (
 )
 from inspect_app.models.base import search_key
 from inspect_app.services import audit
+from inspect_app.services.bounds import paginate
 
 #: how high in the administrative hierarchy a level sits; OTHER fits anywhere.
 LEVEL_RANK = {AgencyLevel.PROVINCIAL: 0, AgencyLevel.DISTRICT: 1, AgencyLevel.COMMUNE: 2}
@@ -314,7 +315,7 @@ def search_agencies(text=None, *, page: int = 1, per_page: int = PER_PAGE, **fil
     query = agency_query(text, **filters).options(
         selectinload(Agency.parent), selectinload(Agency.officers), selectinload(Agency.merged_into)
     )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return paginate(query, page, per_page)
 
 
 def announced_ids(agency_ids: list[int]) -> set[int]:

@@ -11,6 +11,7 @@ from inspect_app import clock
 from inspect_app.extensions import db
 from inspect_app.models import AuditLog, User
 from inspect_app.models.base import search_key
+from inspect_app.services.bounds import paginate
 
 
 def object_types() -> list[str]:
@@ -38,4 +39,4 @@ def audit_page(filters: dict, page: int, per_page: int):
         query = query.where(AuditLog.at >= _start_of(filters["since"]))
     if filters.get("until"):
         query = query.where(AuditLog.at < _start_of(filters["until"] + timedelta(days=1)))
-    return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)
+    return paginate(query, page, per_page)

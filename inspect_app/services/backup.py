@@ -6,26 +6,35 @@ A backup is one .tar.gz holding `manifest.json`, the database and `uploads/`:
 - PostgreSQL: `data/<table>.jsonl`, one JSON object per row, read in one REPEATABLE READ
   transaction (a consistent snapshot, like pg_dump, without needing a matching pg_dump).
 
-Restore goes into an empty database at the same migration revision, table by table in
-foreign-key order, in one transaction: it succeeds whole or writes nothing.
+Restore goes into an empty database at the same migration revision (a brand-new database
+is migrated to it first), table by table in foreign-key order, in one transaction. Every
+archive member is checked first: only the names a backup writes, only regular files, and
+each file under `uploads/` must be the blob of an evidence row, with that row's size and
+sha256. The files are staged beside UPLOAD_DIR and moved into place just before the
+commit, so a restore succeeds whole or leaves the database and the folder as they were.
 """
 
 from __future__ import annotations
 
 import base64
 import enum
+import hashlib
 import io
 import json
+import os
+import re
 import shutil
 import sqlite3
 import tarfile
 import tempfile
+import zlib
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from alembic.migration import MigrationContext
+from alembic.util import CommandError
 from sqlalchemy import (
     Date,
     DateTime,
@@ -34,15 +43,19 @@ from sqlalchemy import (
     Table,
     create_engine,
     func,
+    inspect,
     select,
     text,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
+from inspect_app.storage import STORED_ID_RE
 
 FORMAT_VERSION = 1
 BATCH = 1000
+CHUNK = 1024 * 1024
 
 
 class BackupError(DomainError):
@@ -158,7 +171,7 @@ def _coerce(table: Table, row: dict) -> dict:
 
 def _rows_from_archive(work: Path, dialect: str) -> Iterator[tuple[Table, Iterator[dict]]]:
     if dialect == "sqlite":
-        source = create_engine(f"sqlite:///{work / 'database.sqlite3'}")
+        source = create_engine(f"sqlite:///{work / SQLITE_MEMBER}")
         try:
             with source.connect() as connection:
                 for table in _tables():
@@ -169,11 +182,23 @@ def _rows_from_archive(work: Path, dialect: str) -> Iterator[tuple[Table, Iterat
             source.dispose()
     else:
         for table in _tables():
-            path = work / "data" / f"{table.name}.jsonl"
-            if not path.exists():
-                raise BackupError(f"backup is missing data/{table.name}.jsonl")
-            with open(path, encoding="utf-8") as lines:
-                yield table, (_coerce(table, json.loads(line)) for line in lines)
+            yield table, (_coerce(table, row) for row in _jsonl_rows(work, table.name))
+
+
+def _jsonl_rows(work: Path, table_name: str) -> Iterator[dict]:
+    """The rows of data/<table>.jsonl; a line that is not a JSON object is an error."""
+    path = work / "data" / f"{table_name}.jsonl"
+    if not path.exists():
+        raise BackupError(f"backup is missing data/{table_name}.jsonl")
+    with open(path, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            try:
+                row = json.loads(line)
+            except ValueError:
+                row = None
+            if not isinstance(row, dict):
+                raise BackupError(f"data/{table_name}.jsonl line {number}: not a JSON object")
+            yield row
 
 
 def _self_references(table: Table) -> list[str]:
@@ -218,22 +243,261 @@ def _reset_sequences(connection) -> None:
             )
 
 
+# --- restore ------------------------------------------------------------------------------
+
+MANIFEST_MEMBER = "manifest.json"
+SQLITE_MEMBER = "database.sqlite3"
+MAX_MANIFEST_BYTES = 1024 * 1024
+#: a blob inside the archive: uploads/ab/cd/<sha256>.
+UPLOAD_MEMBER_RE = re.compile(r"^uploads/([0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64})$")
+UPLOAD_FOLDERS_RE = re.compile(r"^uploads(/[0-9a-f]{2}(/[0-9a-f]{2})?)?$")
+#: the staging folder inside UPLOAD_DIR; `backup` skips names starting with ".tmp".
+STAGING_PREFIX = ".tmp-restore-"
+#: what can go wrong reading an archive or writing the database, reported as one line.
+RESTORE_FAILURES = (
+    tarfile.TarError,
+    OSError,
+    EOFError,
+    zlib.error,
+    UnicodeDecodeError,
+    ValueError,
+    sqlite3.Error,
+    SQLAlchemyError,
+    CommandError,
+)
+
+
+class Blob(NamedTuple):
+    size: int
+    sha256: str
+
+
 def restore_backup(archive_path: Path, upload_dir: Path) -> dict:
-    """Restore into the current (empty, migrated) database; returns the manifest."""
-    if not tarfile.is_tarfile(archive_path):
-        raise BackupError("not a backup archive (expected a .tar.gz made by `backup`)")
+    """Restore into the current (empty) database, migrating it first when it is brand new.
+
+    All or nothing: the archive is checked and the evidence files are staged beside
+    UPLOAD_DIR before the database is touched; the rows go in one transaction, the staged
+    files are moved into place just before it commits, and any failure undoes both.
+    Returns the manifest.
+    """
+    try:
+        return _restore(archive_path, upload_dir)
+    except BackupError:
+        raise
+    except RESTORE_FAILURES as exc:
+        raise BackupError(_one_line(exc)) from exc
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    detail = text[0] if text else type(exc).__name__
+    return f"restore failed: {detail[:300]}"
+
+
+def _restore(archive_path: Path, upload_dir: Path) -> dict:
     with tempfile.TemporaryDirectory() as workdir:
         work = Path(workdir)
-        with tarfile.open(archive_path, "r:gz") as archive:
-            archive.extractall(work, filter="data")
-        manifest_path = work / "manifest.json"
-        if not manifest_path.exists():
-            raise BackupError("the archive has no manifest.json")
-        manifest = json.loads(manifest_path.read_text())
-        if manifest.get("format") != FORMAT_VERSION:
-            raise BackupError(f"unsupported backup format {manifest.get('format')!r}")
-        engine = db.engine
-        with engine.begin() as connection:
+        upload_members = _extract_metadata(archive_path, work)
+        manifest = _read_manifest(work)
+        blobs = _expected_blobs(work, manifest["dialect"])
+        _check_upload_members(upload_members, blobs)
+        staging = _staging_folder(upload_dir)
+        try:
+            _stage_uploads(archive_path, staging, blobs)
+            _ensure_migrated(manifest["revision"])
+            _restore_rows(work, manifest, lambda: _place_staged(staging, upload_dir))
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return manifest
+
+
+def _open_archive(archive_path: Path) -> tarfile.TarFile:
+    with open(archive_path, "rb") as fh:
+        if fh.read(2) != b"\x1f\x8b":
+            raise BackupError("not a backup archive (expected a .tar.gz made by `backup`)")
+    try:
+        return tarfile.open(archive_path, "r:gz")
+    except (tarfile.TarError, OSError, EOFError, zlib.error):
+        raise BackupError("not a backup archive (expected a .tar.gz made by `backup`)") from None
+
+
+def _members(archive: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:
+    """Every member, checked: only regular files and folders with the names a backup uses."""
+    seen: set[str] = set()
+    tables = {table.name for table in _tables()}
+    for member in archive:
+        name = member.name
+        if name in seen:
+            raise BackupError(f"archive member {name!r} appears twice")
+        seen.add(name)
+        if member.isdir() and (name == "data" or UPLOAD_FOLDERS_RE.match(name)):
+            continue
+        if not member.isfile():
+            raise BackupError(f"archive member {name!r} is not a regular file")
+        known = (
+            name in (MANIFEST_MEMBER, SQLITE_MEMBER)
+            or UPLOAD_MEMBER_RE.match(name)
+            or (name.startswith("data/") and name.endswith(".jsonl") and name[5:-6] in tables)
+        )
+        if not known:
+            raise BackupError(f"archive member {name!r} is not part of a backup")
+        yield member
+
+
+def _extract_metadata(archive_path: Path, work: Path) -> dict[str, int]:
+    """Extract the manifest and the database; return the upload members' declared sizes."""
+    uploads: dict[str, int] = {}
+    with _open_archive(archive_path) as archive:
+        for member in _members(archive):
+            match = UPLOAD_MEMBER_RE.match(member.name)
+            if match:
+                uploads[match.group(1)] = member.size
+                continue
+            if member.name == MANIFEST_MEMBER and member.size > MAX_MANIFEST_BYTES:
+                raise BackupError("manifest.json is too large to be a backup manifest")
+            target = work / member.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with archive.extractfile(member) as source, open(target, "wb") as out:
+                shutil.copyfileobj(source, out, CHUNK)
+    return uploads
+
+
+def _read_manifest(work: Path) -> dict:
+    path = work / MANIFEST_MEMBER
+    if not path.exists():
+        raise BackupError("the archive has no manifest.json")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        raise BackupError("manifest.json is not valid JSON") from None
+    if not isinstance(manifest, dict):
+        raise BackupError("manifest.json is not a JSON object")
+    if manifest.get("format") != FORMAT_VERSION:
+        raise BackupError(f"unsupported backup format {manifest.get('format')!r}")
+    if not isinstance(manifest.get("revision"), str) or not manifest["revision"]:
+        raise BackupError("manifest.json names no migration revision")
+    if manifest.get("dialect") not in ("sqlite", "postgresql"):
+        raise BackupError(f"manifest.json names an unknown database {manifest.get('dialect')!r}")
+    counts = manifest.get("row_counts")
+    if not isinstance(counts, dict) or not all(
+        isinstance(n, int) and not isinstance(n, bool) for n in counts.values()
+    ):
+        raise BackupError("manifest.json has no valid row_counts")
+    manifest.setdefault("created_at", "?")
+    if manifest["dialect"] == "sqlite" and not (work / SQLITE_MEMBER).is_file():
+        raise BackupError(f"the archive has no {SQLITE_MEMBER}")
+    return manifest
+
+
+def _expected_blobs(work: Path, dialect: str) -> dict[str, Blob]:
+    """stored_id → (size, sha256) of every evidence row in the backup."""
+    if dialect == "sqlite":
+        source = create_engine(f"sqlite:///{work / SQLITE_MEMBER}")
+        try:
+            with source.connect() as connection:
+                rows = connection.execute(
+                    text("SELECT stored_id, size, sha256 FROM evidence_files")
+                ).all()
+        finally:
+            source.dispose()
+        raw = [{"stored_id": r[0], "size": r[1], "sha256": r[2]} for r in rows]
+    else:
+        raw = list(_jsonl_rows(work, "evidence_files"))
+    blobs: dict[str, Blob] = {}
+    for row in raw:
+        stored_id, size, digest = row.get("stored_id"), row.get("size"), row.get("sha256")
+        match = STORED_ID_RE.match(stored_id) if isinstance(stored_id, str) else None
+        if match is None or match.group(3) != digest or not isinstance(size, int) or size <= 0:
+            raise BackupError(f"evidence row with stored id {stored_id!r} is not valid")
+        if blobs.setdefault(stored_id, Blob(size, digest)) != Blob(size, digest):
+            raise BackupError(f"evidence rows disagree about {stored_id}")
+    return blobs
+
+
+def _check_upload_members(members: dict[str, int], blobs: dict[str, Blob]) -> None:
+    """Every file in uploads/ is a blob an evidence row names, with that row's size."""
+    for stored_id, size in members.items():
+        blob = blobs.get(stored_id)
+        if blob is None:
+            raise BackupError(f"uploads/{stored_id} belongs to no evidence row of the backup")
+        if size != blob.size:
+            raise BackupError(
+                f"uploads/{stored_id} is {size} bytes but its evidence row says {blob.size}"
+            )
+    missing = sorted(set(blobs) - set(members))
+    if missing:
+        raise BackupError(
+            f"{len(missing)} evidence file(s) missing from the archive, e.g. uploads/{missing[0]}"
+        )
+
+
+def _staging_folder(upload_dir: Path) -> Path:
+    try:
+        upload_dir.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=upload_dir))
+    except OSError as exc:
+        raise BackupError(
+            f"cannot write evidence files to UPLOAD_DIR {str(upload_dir)!r}: {exc.strerror or exc}"
+        ) from None
+
+
+def _stage_uploads(archive_path: Path, staging: Path, blobs: dict[str, Blob]) -> None:
+    """Copy every blob into the staging folder, checking its size and sha256 as it goes."""
+    if not blobs:
+        return
+    with _open_archive(archive_path) as archive:
+        for member in _members(archive):
+            match = UPLOAD_MEMBER_RE.match(member.name)
+            if not match:
+                continue
+            stored_id = match.group(1)
+            blob = blobs[stored_id]
+            target = staging / stored_id
+            target.parent.mkdir(parents=True, exist_ok=True)
+            digest, size = hashlib.sha256(), 0
+            with archive.extractfile(member) as source, open(target, "wb") as out:
+                while chunk := source.read(CHUNK):
+                    size += len(chunk)
+                    if size > blob.size:
+                        raise BackupError(f"uploads/{stored_id} is larger than its evidence row")
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            if size != blob.size or digest.hexdigest() != blob.sha256:
+                raise BackupError(f"uploads/{stored_id}: content does not match its sha256")
+
+
+def _ensure_migrated(revision: str) -> None:
+    """A brand-new database (no tables at all) is first migrated to the backup's revision."""
+    engine = db.engine
+    with engine.connect() as connection:
+        current = _revision(connection)
+        tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
+    if current is not None:
+        return
+    if tables:
+        raise BackupError(
+            "the target database has tables but no migration revision; "
+            "restore into an empty database"
+        )
+    from flask_migrate import upgrade
+
+    try:
+        upgrade(revision=revision)
+    except CommandError as exc:
+        raise BackupError(
+            f"the backup was made at revision {revision!r}, which this build does not know"
+        ) from exc
+
+
+def _restore_rows(work: Path, manifest: dict, place_files) -> None:
+    """Insert every row in one transaction; `place_files` runs last, before the commit."""
+    engine = db.engine
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        placed: list[Path] = []
+        try:
             current = _revision(connection)
             if current != manifest["revision"]:
                 raise BackupError(
@@ -251,18 +515,33 @@ def restore_backup(archive_path: Path, upload_dir: Path) -> dict:
                 for table, rows in _rows_from_archive(work, manifest["dialect"])
             }
             if restored != manifest["row_counts"]:
-                raise BackupError(f"row counts differ from the manifest: {restored}")
+                raise BackupError("row counts differ from the manifest")
             _reset_sequences(connection)
-        _restore_uploads(work / "uploads", upload_dir)
-    return manifest
+            placed = place_files()
+            transaction.commit()
+        except BaseException:
+            if transaction.is_active:
+                transaction.rollback()
+            for path in placed:
+                path.unlink(missing_ok=True)
+            raise
 
 
-def _restore_uploads(source: Path, upload_dir: Path) -> None:
-    if not source.is_dir():
-        return
-    for path in source.rglob("*"):
-        if path.is_file():
-            target = upload_dir / path.relative_to(source)
-            if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(path, target)
+def _place_staged(staging: Path, upload_dir: Path) -> list[Path]:
+    """Move the staged blobs into UPLOAD_DIR; returns the new files (to undo on failure)."""
+    placed: list[Path] = []
+    try:
+        for path in sorted(staging.rglob("*")):
+            if not path.is_file():
+                continue
+            target = upload_dir / path.relative_to(staging)
+            if target.is_file():
+                continue  # content-addressed: the same name holds the same bytes
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+            placed.append(target)
+    except BaseException:
+        for target in placed:
+            target.unlink(missing_ok=True)
+        raise
+    return placed

@@ -10,8 +10,6 @@ An agency's register status is `acknowledged` when it has an acknowledged announ
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,6 +30,7 @@ from inspect_app.models import (
 from inspect_app.models.base import search_key, utcnow
 from inspect_app.services import audit, evidence, notifications
 from inspect_app.services.dashboard import conformity_coverage
+from inspect_app.services.spreadsheet_safety import csv_bytes
 
 A = AnnouncementStatus
 AUDITED_FIELDS = [
@@ -256,20 +255,11 @@ def register_record(row) -> dict:
     }
 
 
-def _csv_cell(value) -> str:
-    """Plain text; a leading = + - @ is neutralised so spreadsheets never run it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def register_csv(records: list[dict]) -> bytes:
-    """The register as CSV: UTF-8 with a BOM (Excel reads the diacritics), a header row."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for record in records:
-        writer.writerow([_csv_cell(record[column]) for column in CSV_COLUMNS])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """The register as CSV: UTF-8 with a BOM, a header row, every field quoted and inert."""
+    return csv_bytes(
+        CSV_COLUMNS, ([record[column] for column in CSV_COLUMNS] for record in records)
+    )
 
 
 # --- the workflow ----------------------------------------------------------------------

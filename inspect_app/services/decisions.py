@@ -12,6 +12,7 @@ from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import Decision, DecisionKind
 from inspect_app.services import audit
+from inspect_app.services.bounds import paginate
 
 DECISION_FIELDS = ["number", "signed_on", "year", "issuer", "summary", "kind"]
 PER_PAGE = 25
@@ -123,7 +124,7 @@ def decision_query(year: int | None = None) -> Select:
 
 def list_decisions(year: int | None = None, *, page: int = 1, per_page: int = PER_PAGE):
     """One page of decisions, newest first."""
-    return db.paginate(decision_query(year), page=page, per_page=per_page, error_out=False)
+    return paginate(decision_query(year), page, per_page)
 
 
 def decision_years() -> list[int]:

@@ -20,6 +20,7 @@ from inspect_app.models import (
 )
 from inspect_app.models.base import search_key
 from inspect_app.permissions import visible_inspections
+from inspect_app.services.bounds import paginate
 
 
 @dataclass
@@ -83,6 +84,4 @@ def filtered_inspections(user, filters: dict, page: int):
             or_(Agency.name_key.like(pattern), func.lower(Agency.code).like(pattern))
         )
     query = query.order_by(InspectionPlan.year.desc(), Inspection.planned_from, Inspection.id)
-    return db.paginate(
-        query, page=max(page, 1), per_page=current_app.config["PER_PAGE"], error_out=False
-    )
+    return paginate(query, page, current_app.config["PER_PAGE"])

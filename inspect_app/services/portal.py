@@ -39,6 +39,9 @@ DOSSIER_DOCUMENT_TYPES = (
     "Tài liệu khác",
 )
 
+#: no HTQLCL document of a state agency took effect before this year.
+FIRST_EFFECTIVE_YEAR = 1990
+
 
 class PortalError(DomainError):
     status_code = 422
@@ -116,8 +119,12 @@ def add_dossier_file(
     document_type = (document_type or "").strip()
     if not document_type:
         raise PortalError(_("Cần chọn loại tài liệu."))
+    if document_type not in DOSSIER_DOCUMENT_TYPES:
+        raise PortalError(_("Loại tài liệu không có trong danh mục."))
     if effective_on is None:
         raise PortalError(_("Cần nhập ngày hiệu lực của tài liệu."))
+    if effective_on.year < FIRST_EFFECTIVE_YEAR:
+        raise PortalError(_("Ngày hiệu lực không hợp lệ."))
     return evidence.attach_evidence(
         file,
         filename,
@@ -191,6 +198,19 @@ def respond(
     findings.respond_to_finding(finding, root_cause, action_taken, by)
     notifications.notify_finding_responded(finding)
     return finding
+
+
+def attach_response_file(finding: Finding, file, by) -> EvidenceFile:
+    """One corrective-action evidence file, while the finding waits for the response."""
+    _require_agency_user(by, finding.inspection.agency_id)
+    if not findings.can_respond(finding):
+        raise PortalConflict(
+            _(
+                "Phát hiện này không chờ phản hồi (trạng thái “%(status)s”).",
+                status=finding.status.label,
+            )
+        )
+    return evidence.attach_evidence(file, finding=finding, purpose="response", uploaded_by=by)
 
 
 def response_files(finding: Finding) -> list[EvidenceFile]:

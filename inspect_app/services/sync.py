@@ -43,6 +43,10 @@ from inspect_app.services import audit, inspection_workflow
 
 MAX_OPS_PER_BATCH = 500
 MAX_NOTE_LENGTH = 10_000
+#: revs are stored as 32-bit integers.
+MAX_REV = 2**31 - 1
+#: a device clock outside these years is wrong, and such a date would not fit every column.
+CLIENT_TS_YEARS = (1970, 2200)
 LOCKED = (InspectionStatus.CONCLUDED, InspectionStatus.CANCELLED)
 #: the first applied answer starts these inspections.
 AUTO_START = {
@@ -106,10 +110,14 @@ def parse_batch(payload: Any, item_codes: set[str]) -> list[Op]:
 
 
 def _uuid4(value: Any) -> bool:
+    """Only the canonical form (lower-case, hyphenated): one op has one spelling."""
+    if not isinstance(value, str) or len(value) != 36:
+        return False
     try:
-        return isinstance(value, str) and uuid.UUID(value).version == 4
+        parsed = uuid.UUID(value)
     except ValueError:
         return False
+    return parsed.version == 4 and str(parsed) == value
 
 
 def _parse_op(index: int, raw: Any, item_codes: set[str]) -> Op:
@@ -118,7 +126,9 @@ def _parse_op(index: int, raw: Any, item_codes: set[str]) -> Op:
         raise InvalidBatch(f"{where}: expected an object.")
     op_id = raw.get("op_id")
     if not _uuid4(op_id):
-        raise InvalidBatch(f"{where}.op_id: expected a UUID4 string.")
+        raise InvalidBatch(
+            f"{where}.op_id: expected a UUID4 in canonical form (lower-case, hyphenated)."
+        )
     base_op = raw.get("base_op")
     if base_op is not None and (not _uuid4(base_op) or base_op == op_id):
         raise InvalidBatch(f"{where}.base_op: expected the UUID4 of an earlier op, or null.")
@@ -139,14 +149,19 @@ def _parse_op(index: int, raw: Any, item_codes: set[str]) -> Op:
     if not isinstance(note, str) or len(note) > MAX_NOTE_LENGTH:
         raise InvalidBatch(f"{where}.note: expected a string of at most {MAX_NOTE_LENGTH}.")
     base_rev = raw.get("base_rev")
-    if isinstance(base_rev, bool) or not isinstance(base_rev, int) or base_rev < 0:
-        raise InvalidBatch(f"{where}.base_rev: expected an integer >= 0.")
+    if isinstance(base_rev, bool) or not isinstance(base_rev, int) or not 0 <= base_rev <= MAX_REV:
+        raise InvalidBatch(f"{where}.base_rev: expected an integer from 0 to {MAX_REV}.")
     client_ts = raw.get("client_ts")
     if client_ts is not None:
         try:
             client_ts = datetime.fromisoformat(str(client_ts).replace("Z", "+00:00"))
         except ValueError:
             raise InvalidBatch(f"{where}.client_ts: expected an ISO 8601 timestamp.") from None
+        if not CLIENT_TS_YEARS[0] <= client_ts.year <= CLIENT_TS_YEARS[1]:
+            raise InvalidBatch(
+                f"{where}.client_ts: the year must be from {CLIENT_TS_YEARS[0]} "
+                f"to {CLIENT_TS_YEARS[1]}."
+            )
     return Op(op_id, item, result, note.replace("\r\n", "\n"), base_rev, client_ts, base_op)
 
 

@@ -27,6 +27,7 @@ from inspect_app.models import (
 )
 from inspect_app.models.base import search_key
 from inspect_app.services import agencies, audit
+from inspect_app.services.bounds import row_ids
 
 COURSE_FIELDS = [
     "title",
@@ -597,6 +598,7 @@ def filter_needs(
 
 def invitable_agencies(agency_ids: list[int]) -> list[Agency]:
     """The agencies among these ids that are still active, by level then name."""
+    agency_ids = row_ids(agency_ids)
     if not agency_ids:
         return []
     return list(

@@ -7,16 +7,21 @@ from flask_login import LoginManager
 
 from inspect_app.extensions import db
 from inspect_app.models import AnonymousUser, User
+from inspect_app.services import sessions
 
 
 def load_user(session_id: str) -> User | None:
-    """Resolve "id:version"; a stale version (password changed, user disabled) logs out."""
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    """Resolve "id:version:token"; a stale version (password changed, user disabled), an
+    ended session (logout) or one past its idle or absolute lifetime logs out."""
+    user_id, version, token = (session_id.split(":") + ["", ""])[:3]
+    if not user_id.isdigit() or not version.isdigit() or not token:
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.active or user.session_version != int(version):
         return None
+    if sessions.open_session(user.id, token) is None:
+        return None
+    user.session_token = token
     return user
 
 

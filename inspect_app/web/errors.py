@@ -31,7 +31,8 @@ def _message_for(code: int) -> str:
 
 def handle_http_error(error: HTTPException):
     code = error.code or 500
-    message = error.description if wants_json() and _has_own_description(error) else None
+    shown = wants_json() or getattr(error, "user_message", False)
+    message = error.description if shown and _has_own_description(error) else None
     message = message or _message_for(code)
     if wants_json():
         return jsonify(error=message), code

@@ -10,6 +10,11 @@ from wtforms.validators import DataRequired, StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
 from inspect_app.services import regulations
+from inspect_app.services.date_range import day_in_range, range_text
+
+
+def out_of_range_message() -> str:
+    return _l("Ngày phải nằm trong khoảng %(range)s.", range=range_text())
 
 
 class DayField(DateField):
@@ -32,6 +37,9 @@ class DayField(DateField):
         except ValueError:
             self.data = None
             raise ValueError(_l("Ngày phải có dạng dd/mm/yyyy, ví dụ 20/04/2017.")) from None
+        if not day_in_range(self.data):
+            self.data = None
+            raise ValueError(out_of_range_message())
 
     def pre_validate(self, form) -> None:
         if self.process_errors:

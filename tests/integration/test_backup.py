@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import tarfile
 
 from sqlalchemy import func, select
@@ -10,6 +11,24 @@ from inspect_app import create_app
 from inspect_app.extensions import db
 from inspect_app.models import Agency, EvidenceFile
 from tests.conftest import _config, upgrade_to_head
+
+
+def add_evidence_file(content: bytes, name: str = "bang-chung.pdf") -> EvidenceFile:
+    """A stored blob and its evidence row (the department's own file, tied to nothing)."""
+    from inspect_app.storage import store_upload
+
+    stored = store_upload(io.BytesIO(content), name)
+    row = EvidenceFile(
+        purpose="decision",
+        original_name=stored.name,
+        stored_id=stored.stored_id,
+        size=stored.size,
+        sha256=stored.sha256,
+        content_type=stored.content_type,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
 
 
 def table_counts() -> dict[str, int]:
@@ -29,9 +48,8 @@ def yearly(app) -> list[tuple]:
 
 def test_backup_then_restore_reproduces_counts_tallies_and_files(app, runner, tmp_path):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    upload = tmp_path / "uploads" / "ab" / "cd" / ("abcd" + "0" * 60)
-    upload.parent.mkdir(parents=True)
-    upload.write_bytes(b"%PDF-1.4 evidence")
+    row = add_evidence_file(b"%PDF-1.4 evidence")
+    upload = tmp_path / "uploads" / row.stored_id
     before_counts, before_tallies = table_counts(), yearly(app)
     archive = tmp_path / "backup.tar.gz"
     result = runner.invoke(args=["backup", "-o", str(archive)])

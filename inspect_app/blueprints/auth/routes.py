@@ -8,6 +8,7 @@ from inspect_app.blueprints.auth.forms import LoginForm, PasswordChangeForm
 from inspect_app.extensions import db
 from inspect_app.i18n import SESSION_KEY
 from inspect_app.models.base import utcnow
+from inspect_app.services import sessions
 from inspect_app.services.users import set_password
 from inspect_app.web.navigation import safe_next
 
@@ -24,11 +25,13 @@ def login():
         form.next.data = request.args.get("next", "")
     if form.is_submitted():
         valid = form.validate()
+        remember = bool(form.remember.data)
         if valid:
             form.user.last_login_at = utcnow()
+            sessions.start_session(form.user, remember=remember)
         db.session.commit()  # the attempt is kept either way: the throttle counts failures
         if valid:
-            login_user(form.user, remember=bool(form.remember.data))
+            login_user(form.user, remember=remember)
             return redirect(safe_next(form.next.data) or url_for("main.index"))
     clear_offline = session.pop(CLEAR_OFFLINE_PAGES, False)
     return render_template("auth/login.html", form=form, clear_offline=clear_offline)
@@ -54,6 +57,8 @@ def change_password():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    sessions.end_session(current_user.session_token)  # a copied cookie stops working too
+    db.session.commit()
     logout_user()
     session[CLEAR_OFFLINE_PAGES] = True  # the login page removes the cached private pages
     flash(_("Bạn đã đăng xuất."), "info")

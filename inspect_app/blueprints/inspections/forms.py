@@ -87,12 +87,21 @@ class ConflictForm(FlaskForm):
     )
 
 
+#: the years a filter may name (those of plans).
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
 class InspectionFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
     q = StringField(_l("Tìm cơ quan"), validators=[Optional(), Length(max=100)])
     year = SelectField(_l("Năm"), validators=[Optional()], validate_choice=False)
+
+    def validate_year(self, field) -> None:
+        text = field.data or ""
+        if text and not (text.isdigit() and FIRST_YEAR <= int(text) <= LAST_YEAR):
+            raise ValidationError(_l("Năm không hợp lệ."))
     status = SelectField(
         _l("Trạng thái"),
         choices=options([("", _l("Tất cả"))] + [(s.value, s.label) for s in InspectionStatus]),

@@ -47,8 +47,8 @@ def index():
     form = InspectionFilterForm(request.args)
     years = inspection_years(current_user)
     form.year.choices = options([("", _("Tất cả"))] + [(y, y) for y in years])
-    form.validate()
-    page = filtered_inspections(current_user, form.data, request.args.get("page", 1, type=int))
+    filters = form.data if form.validate() else {}
+    page = filtered_inspections(current_user, filters, request.args.get("page", 1, type=int))
     return render_template("inspections/index.html", form=form, page=page)
 
 

@@ -29,6 +29,7 @@ from inspect_app.models import (
     User,
 )
 from inspect_app.services import decisions, plans
+from inspect_app.services.bounds import row_id
 from inspect_app.services.workbooks.plan_import import DEFAULT_ISSUER
 from inspect_app.web.forms import ChoiceField, DayField, options
 from inspect_app.web.workbook_import import WorkbookConfirmForm, WorkbookUploadForm
@@ -72,6 +73,8 @@ class PlanForm(FlaskForm):
     )
 
     def validate_year(self, field) -> None:
+        if field.errors:  # out of range: not a year to look up
+            return
         if field.data and plans.plan_for_year(field.data) is not None:
             raise ValidationError(_l("Đã có kế hoạch kiểm tra năm %(year)d.", year=field.data))
 
@@ -295,7 +298,8 @@ class InspectionForm(TeamFields):
             )
 
     def validate_agency_id(self, field) -> None:
-        agency = db.session.get(Agency, int(field.data)) if (field.data or "").isdigit() else None
+        number = row_id(field.data)
+        agency = db.session.get(Agency, number) if number is not None else None
         if agency is None:
             raise ValidationError(_l("Vui lòng chọn cơ quan (tìm theo tên hoặc mã)."))
         if any(i.agency_id == agency.id for i in self.plan.inspections):

@@ -25,6 +25,7 @@ from inspect_app.models import (
     TrainingKind,
 )
 from inspect_app.services import training
+from inspect_app.services.bounds import row_id, row_ids
 from inspect_app.services.workbooks.plan_import import DEFAULT_ISSUER
 from inspect_app.web.forms import ChoiceField, DayField, options, required
 
@@ -135,7 +136,7 @@ class CourseForm(FlaskForm):
                 self.decision_id.data = str(course.decision_id or "")
             return
         if self.is_submitted():
-            ids = [int(v) for v in self.invite.data or [] if str(v).isdigit()]
+            ids = row_ids(self.invite.data)
             invitees = training.invitable_agencies(ids)
         self.invitees = {str(a.id): a for a in invitees}
         self.invite.choices = options((a.id, agency_label(a)) for a in invitees)
@@ -148,7 +149,8 @@ class CourseForm(FlaskForm):
             raise ValidationError(_l("Ngày kết thúc không được trước ngày bắt đầu."))
 
     def validate_decision_id(self, field) -> None:
-        self.decision = db.session.get(Decision, int(field.data)) if field.data else None
+        number = row_id(field.data)
+        self.decision = db.session.get(Decision, number) if number is not None else None
 
     def validate_invite(self, field) -> None:
         if any(value not in self.invitees for value in field.data or []):
@@ -200,7 +202,7 @@ class InviteForm(FlaskForm):
     agency = SelectMultipleField(choices=[], default=[], validate_choice=False)
 
     def agency_ids(self) -> list[int]:
-        return [int(value) for value in self.agency.data or [] if str(value).isdigit()][:2000]
+        return row_ids(self.agency.data)[:2000]
 
 
 class ParticipantForm(FlaskForm):

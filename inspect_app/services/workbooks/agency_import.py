@@ -184,10 +184,12 @@ def _check_rows(rows: list[AgencyRow]) -> None:
                 old.parent_key if old else None,
                 current.is_active if current else True,
             )
+    implied: list[AgencyRow] = []
     for row in rows:
         if row.errors:
             continue
-        _resolve_parent(row, graph)
+        _resolve_parent(row, graph, implied)
+    rows.extend(implied)
     for row in rows:
         if not row.errors and row.parent_code is not None:
             _check_parent_chain(row, graph)
@@ -225,7 +227,46 @@ def _check_cells(row: AgencyRow, current: Agency | None, first_row: dict[str, in
         row.errors.append(_("“Email” không hợp lệ: %(email)s.", email=row.email))
 
 
-def _resolve_parent(row: AgencyRow, graph: dict[str, _Node]) -> None:
+#: a provincial People's Committee named as a parent: "UBND tỉnh Quảng Ngãi".
+PROVINCE_COMMITTEE_RE = re.compile(r"^(?:ubnd|uy ban nhan dan) tinh \S")
+#: the code the register's root gets when an import creates it (as `seed-demo` does).
+ROOT_CODE = "UBND-TINH"
+
+
+def _committee_key(name: str) -> str:
+    return re.sub(r"^uy ban nhan dan ", "ubnd ", search_key(name))
+
+
+def _implied_root(row: AgencyRow, graph: dict[str, _Node], implied: list[AgencyRow]) -> str | None:
+    """The register's root, added to the import when a row names it and it does not exist.
+
+    Departments and (since 01/07/2025) communes name the provincial People's Committee as
+    their parent (DESIGN 5.3); a register that lacks it gets it as a new provincial agency.
+    """
+    parent_ref = row.parent_ref or ""
+    if not PROVINCE_COMMITTEE_RE.match(search_key(parent_ref)):
+        return None
+    wanted = _committee_key(parent_ref)
+    for key, node in graph.items():  # "Ủy ban nhân dân tỉnh …" is "UBND tỉnh …"
+        if node.level is AgencyLevel.PROVINCIAL and _committee_key(node.name_key) == wanted:
+            return key
+    key = ROOT_CODE.lower()
+    if key in graph:  # the code is taken by an agency of another name
+        return None
+    graph[key] = _Node(ROOT_CODE, search_key(parent_ref), AgencyLevel.PROVINCIAL, None, True)
+    implied.append(
+        AgencyRow(
+            row=row.row,
+            code=ROOT_CODE,
+            name=" ".join(parent_ref.split()),
+            level=AgencyLevel.PROVINCIAL,
+            changes=[_("Cơ quan gốc của danh mục, tạo theo “Cơ quan cấp trên” trong tệp.")],
+        )
+    )
+    return key
+
+
+def _resolve_parent(row: AgencyRow, graph: dict[str, _Node], implied: list[AgencyRow]) -> None:
     """Find the parent by code, else by name (preferring active agencies)."""
     if not row.parent_ref:
         node = graph.get(row.key)
@@ -243,6 +284,8 @@ def _resolve_parent(row: AgencyRow, graph: dict[str, _Node]) -> None:
         matches = [key for key in matches if key != row.key]
         active = [key for key in matches if graph[key].active]
         candidates = active or matches
+        if not candidates and (root_key := _implied_root(row, graph, implied)):
+            candidates = [root_key]
         if not candidates:
             row.errors.append(
                 _(

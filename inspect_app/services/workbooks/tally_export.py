@@ -34,9 +34,9 @@ from inspect_app.models import (
     User,
 )
 from inspect_app.services import finding_kpis, tallies
+from inspect_app.services.spreadsheet_safety import safe_cell
 
 #: a cell from user text starting with one of these would be read as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@")
 #: rows fetched from the database per round trip while streaming a sheet.
 STREAM_BATCH = 2000
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,9 +44,8 @@ LEVELS = tuple(AgencyLevel)
 
 
 def safe_text(value: str | None) -> str:
-    """User text made inert for spreadsheets: a leading = + - @ gets an apostrophe."""
-    text = value or ""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """User text made inert for spreadsheets (see services.spreadsheet_safety)."""
+    return safe_cell(value)
 
 
 def tally_filename(first: int, last: int) -> str:
