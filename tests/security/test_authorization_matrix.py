@@ -61,6 +61,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "bootstrap.static"): PUBLIC,
     ("GET", "main.index"): PUBLIC,
     ("GET", "main.healthz"): PUBLIC,
+    ("GET", "main.favicon"): PUBLIC,
     ("GET", "inspections.service_worker"): PUBLIC,
     ("GET", "auth.login"): PUBLIC,
     ("POST", "auth.login"): PUBLIC,

@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import render_template
+from flask import current_app, render_template, send_from_directory
 from flask_login import current_user
 
 from inspect_app.blueprints.main import bp
@@ -34,3 +34,11 @@ def index():
 @bp.route("/healthz")
 def healthz():
     return {"status": "ok"}
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico before reading the page's icon link."""
+    return send_from_directory(
+        current_app.static_folder, "img/favicon.svg", mimetype="image/svg+xml", max_age=86400
+    )
