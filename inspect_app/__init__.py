@@ -50,7 +50,7 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from inspect_app import auth_setup, db_setup
+    from inspect_app import auth_setup, db_setup, wtforms_i18n
     from inspect_app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from inspect_app.i18n import select_locale
 
@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
     auth_setup.configure_login_manager(login_manager)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    wtforms_i18n.init_app(app)
     bootstrap.init_app(app)
 
 

@@ -26,7 +26,10 @@ SKIP = re.compile(
 RUN_AXE = """async () => {
     const result = await axe.run(document, {
         resultTypes: ["violations"],
-        runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+        runOnly: {
+            type: "tag",
+            values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+        },
     });
     return result.violations.map((v) => ({
         id: v.id, impact: v.impact, help: v.help,
@@ -64,7 +67,8 @@ def crawl(page, base_url: str, start: str = "/", limit: int = 120) -> dict[str, 
         url = queue.popleft()
         response = page.goto(url)
         if response is None or not response.ok:
-            report[url] = [{"id": "http", "impact": "critical", "help": str(response and response.status)}]
+            status = str(response and response.status)
+            report[url] = [{"id": "http", "impact": "critical", "help": status}]
             continue
         if "text/html" not in (response.headers.get("content-type") or ""):
             continue
@@ -90,6 +94,7 @@ def summary(report: dict[str, list[dict]]) -> str:
     lines = []
     for url, violations in report.items():
         for v in violations:
-            lines.append(f"{url}: {v['impact']} {v['id']} ({v['count'] if 'count' in v else 1}) {v['help']}")
+            count = v.get("count", 1)
+            lines.append(f"{url}: {v['impact']} {v['id']} ({count}) {v['help']}")
             lines.extend(f"    {node}" for node in v.get("nodes", []))
     return "\n".join(lines)
