@@ -80,7 +80,7 @@ def crawl(page, base_url: str, start: str = "/", limit: int = 120) -> dict[str, 
             if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
                 continue
             if href.startswith(base_url):
-                href = href[len(base_url):]
+                href = href[len(base_url) :]
             if not href.startswith("/") or href.startswith("//") or SKIP.search(href):
                 continue
             key = shape(href.split("#")[0])
