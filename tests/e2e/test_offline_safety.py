@@ -30,6 +30,7 @@ from inspect_app.services import sync
 from tests.e2e.helpers import (
     OUTBOX_JS,
     answer,
+    confirm,
     expect_synced,
     fieldset,
     log_in,
@@ -171,10 +172,12 @@ def test_answers_arriving_after_conclusion_stay_on_the_device_and_reach_the_lead
     expect(lead.locator("#unsent-warning")).to_contain_text("Trần Thị Thành: 3 thay đổi")
     lead.get_by_label("Tóm tắt kết luận").fill("Hệ thống được duy trì.")
     lead.get_by_role("button", name="Kết luận").click()
+    confirm(lead, "Kết luận")
     expect(lead.locator(".alert-danger")).to_contain_text("báo còn thay đổi chưa gửi")
     lead.get_by_label("Vẫn kết luận, dù thiết bị của thành viên còn thay đổi chưa gửi").check()
     lead.get_by_label("Tóm tắt kết luận").fill("Hệ thống được duy trì.")
     lead.get_by_role("button", name="Kết luận").click()
+    confirm(lead, "Kết luận")
     expect(lead.locator(".alert-success")).to_contain_text("Đã chuyển sang trạng thái")
 
     member.context.unroute(ANSWERS_URL)

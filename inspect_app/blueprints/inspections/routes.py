@@ -26,8 +26,8 @@ from inspect_app.models import (
     Role,
 )
 from inspect_app.permissions import can_edit_inspection, is_lead, is_team_writer, roles_required
+from inspect_app.services import dossier_contents, sync
 from inspect_app.services import inspections as workflow
-from inspect_app.services import sync
 from inspect_app.services.inspection_views import (
     checklist_rows,
     filtered_inspections,
@@ -77,6 +77,7 @@ def detail(inspection_id: int):
         record_form=RecordDetailsForm(obj=inspection),
         reopen_form=ReasonForm(),
         unanswered=workflow.unanswered_count(inspection),
+        dossier=dossier_contents.summary(inspection),
     )
 
 
