@@ -77,6 +77,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
         for m, e in [
             ("GET", "index"),
             ("GET", "audit_log"),
+            ("GET", "audit_export"),
             ("GET", "user_list"),
             ("GET", "user_edit"),
             ("POST", "user_edit"),
