@@ -188,7 +188,7 @@ def test_answers_arriving_after_conclusion_stay_on_the_device_and_reach_the_lead
     expect(refused).to_contain_text("Cuộc kiểm tra đã kết luận")
     expect(refused).to_contain_text("Thiếu 2 quy trình")
     with member.expect_download() as download:
-        member.get_by_role("button", name="Tải về các thay đổi chưa gửi (JSON)").click()
+        member.get_by_role("button", name="Lưu bản sao các thay đổi chưa gửi").click()
     exported = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert sorted((op["item"], op["state"]) for op in exported["ops"]) == [
         ("4.1", "rejected"),
@@ -255,7 +255,7 @@ def test_changes_are_sent_only_by_the_user_who_made_them(live_server, page, plan
     expect(fieldset(page, "A.1").get_by_label("Không phù hợp", exact=True)).not_to_be_checked()
     expect(fieldset(page, "A.1").get_by_label("Ghi chú")).to_have_value("")
     with page.expect_download() as download:
-        page.get_by_role("button", name="Tải về các thay đổi chưa gửi (JSON)").click()
+        page.get_by_role("button", name="Lưu bản sao các thay đổi chưa gửi").click()
     assert json.loads(Path(download.value.path()).read_text(encoding="utf-8"))["ops"] == []
     assert db_answers(live_server, planned_inspection) == {} and db_ops(live_server) == []
     log_out(page)
@@ -265,7 +265,7 @@ def test_changes_are_sent_only_by_the_user_who_made_them(live_server, page, plan
     expect(status(page)).to_contain_text("3 thay đổi của người dùng khác (inspector2)")
     expect(page.get_by_text("Của thành viên")).to_have_count(0)
     with page.expect_download() as download:
-        page.get_by_role("button", name="Tải về các thay đổi chưa gửi (JSON)").click()
+        page.get_by_role("button", name="Lưu bản sao các thay đổi chưa gửi").click()
     assert json.loads(Path(download.value.path()).read_text(encoding="utf-8"))["ops"] == []
     assert db_answers(live_server, planned_inspection) == {}
     log_out(page)
