@@ -149,7 +149,8 @@ class AnnouncementForm(FlaskForm):
     )
     standard = ChoiceField(
         _l("Tiêu chuẩn"),
-        choices=options([(s.value, s.value) for s in Standard]),
+        # TCVN ISO 9001:2008 stays for announcements of its time only, never a new one.
+        choices=options([(Standard.ISO_9001_2015.value, Standard.ISO_9001_2015.value)]),
         default=Standard.ISO_9001_2015.value,
     )
     scope = TextAreaField(
