@@ -1,6 +1,7 @@
 from datetime import date
+from pathlib import Path
 
-from flask import current_app, render_template, send_from_directory
+from flask import Response, current_app, render_template
 from flask_login import current_user
 
 from inspect_app.blueprints.main import bp
@@ -39,6 +40,7 @@ def healthz():
 @bp.route("/favicon.ico")
 def favicon():
     """Browsers ask for /favicon.ico before reading the page's icon link."""
-    return send_from_directory(
-        current_app.static_folder, "img/favicon.svg", mimetype="image/svg+xml", max_age=86400
-    )
+    icon = Path(current_app.static_folder, "img", "favicon.svg").read_bytes()
+    response = Response(icon, mimetype="image/svg+xml")
+    response.cache_control.max_age = 86400
+    return response
