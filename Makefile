@@ -11,8 +11,15 @@ COMPILED := $(CATALOGS:.po=.mo)
 
 .PHONY: install run test lint translations extract-messages clean
 
-install: $(STAMP) $(COMPILED)
+AXE := node_modules/axe-core/axe.min.js
+
+install: $(STAMP) $(COMPILED) $(AXE)
 	@:
+
+# axe-core for the browser tests' accessibility check, pinned by package-lock.json.
+$(AXE): package.json package-lock.json
+	@npm ci --silent --no-audit --no-fund
+	@touch $@
 
 # pip's build chatter goes to a log that is shown only when the install fails.
 $(STAMP): pyproject.toml
@@ -52,4 +59,4 @@ extract-messages: install
 	@$(BIN)/pybabel -q update --no-fuzzy-matching -i inspect_app/translations/messages.pot -d inspect_app/translations
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache node_modules

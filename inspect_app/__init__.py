@@ -60,7 +60,7 @@ def register_extensions(app: Flask) -> None:
     from inspect_app import db_setup
     from inspect_app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from inspect_app.i18n import select_locale
-    from inspect_app.web import auth_setup
+    from inspect_app.web import auth_setup, wtforms_i18n
 
     db.init_app(app)
     db_setup.configure_engine_events(app)
@@ -69,6 +69,7 @@ def register_extensions(app: Flask) -> None:
     auth_setup.configure_login_manager(login_manager)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    wtforms_i18n.init_app(app)
     bootstrap.init_app(app)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -21,7 +21,8 @@ def object_types() -> list[str]:
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=clock.app_timezone())
+    # in UTC, as stored: SQLite keeps no offset and would compare local midnight as UTC.
+    return datetime.combine(day, time.min, tzinfo=clock.app_timezone()).astimezone(UTC)
 
 
 def audit_page(filters: dict, page: int, per_page: int):

@@ -17,15 +17,16 @@ class NavEntry:
     endpoint: str
     label: str
     roles: tuple[Role, ...]
+    #: entries sharing a group label sit in one dropdown of the bar (a lone one stays a link).
+    group: str | None = None
 
 
 ALL = ALL_ROLES
 STAFF = STAFF_ROLES
+REGISTERS = _l("Danh mục")
 
 NAV_ENTRIES = (
     NavEntry("main.index", _l("Trang chủ"), ALL),
-    NavEntry("agencies.index", _l("Cơ quan"), STAFF),
-    NavEntry("decisions.index", _l("Quyết định"), DEPARTMENT_ROLES),
     NavEntry("plans.index", _l("Kế hoạch kiểm tra"), STAFF),
     NavEntry("inspections.index", _l("Cuộc kiểm tra"), STAFF),
     NavEntry("followup.findings_register", _l("Phát hiện"), ALL),
@@ -33,10 +34,12 @@ NAV_ENTRIES = (
     NavEntry("portal.index", _l("Cơ quan của tôi"), (Role.AGENCY,)),
     NavEntry("processes.index", _l("Quy trình ISO"), (Role.AGENCY,)),
     NavEntry("conformity.admin_index", _l("Công bố HTQLCL"), DEPARTMENT_ROLES),
-    NavEntry("training.index", _l("Đào tạo"), DEPARTMENT_ROLES),
-    NavEntry("regulations.index", _l("Văn bản & quy trình"), STAFF),
     NavEntry("reports.index", _l("Báo cáo"), DEPARTMENT_ROLES),
-    NavEntry("checklists.index", _l("Phiếu kiểm tra"), (Role.ADMIN,)),
+    NavEntry("agencies.index", _l("Cơ quan"), STAFF, REGISTERS),
+    NavEntry("decisions.index", _l("Quyết định"), DEPARTMENT_ROLES, REGISTERS),
+    NavEntry("regulations.index", _l("Văn bản & quy trình"), STAFF, REGISTERS),
+    NavEntry("training.index", _l("Đào tạo"), DEPARTMENT_ROLES, REGISTERS),
+    NavEntry("checklists.index", _l("Phiếu kiểm tra"), (Role.ADMIN,), REGISTERS),
     NavEntry("admin.index", _l("Quản trị"), (Role.ADMIN,)),
 )
 
@@ -44,7 +47,27 @@ PUBLIC_ENTRIES = (NavEntry("conformity.public_register", _l("Danh sách công b�
 
 
 def nav_items(user) -> list[dict]:
-    """Entries the user's role may open, with the current one marked active."""
+    """The bar: links, and dropdowns (`children`) for groups of two or more entries,
+    placed where the group's first entry would be; the current page is marked active."""
+    items: list[dict] = []
+    groups: dict[str, dict] = {}
+    for entry, item in _visible(user):
+        if entry.group is None:
+            items.append(item)
+            continue
+        key = str(entry.group)
+        if key not in groups:
+            groups[key] = {"label": entry.group, "children": [], "active": False}
+            items.append(groups[key])
+        groups[key]["children"].append(item)
+        groups[key]["active"] |= item["active"]
+    return [
+        group["children"][0] if group.get("children") and len(group["children"]) == 1 else group
+        for group in items
+    ]
+
+
+def _visible(user) -> list[tuple[NavEntry, dict]]:
     entries = NAV_ENTRIES if user.is_authenticated else PUBLIC_ENTRIES
     exact = any(entry.endpoint == request.endpoint for entry in entries)
     items = []
@@ -55,12 +78,17 @@ def nav_items(user) -> list[dict]:
             continue
         blueprint = entry.endpoint.partition(".")[0]
         items.append(
-            {
-                "url": url_for(entry.endpoint),
-                "label": entry.label,
-                "active": request.endpoint == entry.endpoint
-                or (not exact and blueprint not in ("main",) and request.blueprint == blueprint),
-            }
+            (
+                entry,
+                {
+                    "url": url_for(entry.endpoint),
+                    "label": entry.label,
+                    "active": request.endpoint == entry.endpoint
+                    or (
+                        not exact and blueprint not in ("main",) and request.blueprint == blueprint
+                    ),
+                },
+            )
         )
     return items
 

@@ -35,6 +35,14 @@ def log_out(page, *, confirm=True):
         expect(logged_out).to_be_visible()
 
 
+def confirm(page, label):
+    """Accept the confirmation dialog (#confirm-dialog) with its button `label`."""
+    dialog = page.locator("#confirm-dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name=label, exact=True).click()
+    expect(dialog).to_be_hidden()
+
+
 def answer(page, code, choice, note=None):
     """Choose a result (and type a note) the way an inspector does."""
     item = fieldset(page, code)

@@ -71,7 +71,7 @@ def test_expired_session_pauses_sync_without_losing_entries(
     expect(page.locator("#sync-status")).to_contain_text("1 thay đổi đang chờ gửi")
 
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="Tải về các thay đổi chưa gửi (JSON)").click()
+        page.get_by_role("button", name="Lưu bản sao các thay đổi chưa gửi").click()
     exported = json.loads(Path(download_info.value.path()).read_text(encoding="utf-8"))
     assert [(op["item"], op["result"]) for op in exported["ops"]] == [("A.3", "observation")]
 

@@ -30,6 +30,7 @@ from inspect_app.services import sync
 from tests.e2e.helpers import (
     OUTBOX_JS,
     answer,
+    confirm,
     expect_synced,
     fieldset,
     log_in,
@@ -171,10 +172,12 @@ def test_answers_arriving_after_conclusion_stay_on_the_device_and_reach_the_lead
     expect(lead.locator("#unsent-warning")).to_contain_text("Trần Thị Thành: 3 thay đổi")
     lead.get_by_label("Tóm tắt kết luận").fill("Hệ thống được duy trì.")
     lead.get_by_role("button", name="Kết luận").click()
+    confirm(lead, "Kết luận")
     expect(lead.locator(".alert-danger")).to_contain_text("báo còn thay đổi chưa gửi")
     lead.get_by_label("Vẫn kết luận, dù thiết bị của thành viên còn thay đổi chưa gửi").check()
     lead.get_by_label("Tóm tắt kết luận").fill("Hệ thống được duy trì.")
     lead.get_by_role("button", name="Kết luận").click()
+    confirm(lead, "Kết luận")
     expect(lead.locator(".alert-success")).to_contain_text("Đã chuyển sang trạng thái")
 
     member.context.unroute(ANSWERS_URL)
@@ -185,7 +188,7 @@ def test_answers_arriving_after_conclusion_stay_on_the_device_and_reach_the_lead
     expect(refused).to_contain_text("Cuộc kiểm tra đã kết luận")
     expect(refused).to_contain_text("Thiếu 2 quy trình")
     with member.expect_download() as download:
-        member.get_by_role("button", name="Tải về các thay đổi chưa gửi (JSON)").click()
+        member.get_by_role("button", name="Lưu bản sao các thay đổi chưa gửi").click()
     exported = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert sorted((op["item"], op["state"]) for op in exported["ops"]) == [
         ("4.1", "rejected"),
@@ -252,7 +255,7 @@ def test_changes_are_sent_only_by_the_user_who_made_them(live_server, page, plan
     expect(fieldset(page, "A.1").get_by_label("Không phù hợp", exact=True)).not_to_be_checked()
     expect(fieldset(page, "A.1").get_by_label("Ghi chú")).to_have_value("")
     with page.expect_download() as download:
-        page.get_by_role("button", name="Tải về các thay đổi chưa gửi (JSON)").click()
+        page.get_by_role("button", name="Lưu bản sao các thay đổi chưa gửi").click()
     assert json.loads(Path(download.value.path()).read_text(encoding="utf-8"))["ops"] == []
     assert db_answers(live_server, planned_inspection) == {} and db_ops(live_server) == []
     log_out(page)
@@ -261,9 +264,9 @@ def test_changes_are_sent_only_by_the_user_who_made_them(live_server, page, plan
     page.goto(url)
     expect(status(page)).to_contain_text("3 thay đổi của người dùng khác (inspector2)")
     expect(page.get_by_text("Của thành viên")).to_have_count(0)
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Tải về các thay đổi chưa gửi (JSON)").click()
-    assert json.loads(Path(download.value.path()).read_text(encoding="utf-8"))["ops"] == []
+    # a reader's checklist offers neither sending nor saving a copy of anyone's changes
+    expect(page.get_by_role("button", name="Lưu bản sao các thay đổi chưa gửi")).to_have_count(0)
+    expect(page.get_by_role("button", name="Đồng bộ ngay")).to_have_count(0)
     assert db_answers(live_server, planned_inspection) == {}
     log_out(page)
 

@@ -118,7 +118,28 @@ def test_agency_hands_in_a_dossier_and_answers_a_finding_then_the_inspector_sees
     page.get_by_label("Ngày ban hành / hiệu lực").fill("15/01/2025")
     page.get_by_role("button", name="Tải lên").click()
     expect(page.get_by_role("link", name=DOSSIER_FILE)).to_be_visible()
+    # the file answers none of the requested documents: the page says so, and asks first.
+    requested = "Báo cáo tình hình áp dụng HTQLCL và sổ tay chất lượng"
+    expect(page.locator("#dossier-missing")).to_contain_text(requested)
     page.get_by_role("button", name="Nộp hồ sơ").click()
+    dialog = page.locator("#confirm-dialog")
+    expect(dialog).to_contain_text(f"Hồ sơ còn thiếu: {requested}. Vẫn nộp?")
+    dialog.get_by_role("button", name="Quay lại").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_role("button", name="Nộp hồ sơ")).to_be_enabled()
+    with live_server.app.app_context():
+        assert db.session.get(Inspection, portal_world["dossier"]).dossier_received_at is None
+
+    page.get_by_label("Tệp tài liệu").set_input_files(
+        {"name": "Báo cáo 2025.pdf", "mimeType": "application/pdf", "buffer": PDF + b"r"}
+    )
+    page.get_by_label("Loại tài liệu").select_option(requested)
+    page.get_by_label("Ngày ban hành / hiệu lực").fill("20/01/2025")
+    page.get_by_role("button", name="Tải lên").click()
+    expect(page.locator("#dossier-missing")).to_have_count(0)
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+    expect(dialog).to_contain_text("Nộp hồ sơ cho đoàn kiểm tra?")
+    dialog.get_by_role("button", name="Nộp hồ sơ").click()
     expect(page.get_by_text("Đã nộp hồ sơ; đoàn kiểm tra đã được thông báo.")).to_be_visible()
 
     page.goto("/portal/")

@@ -45,6 +45,7 @@ def test_admin_creates_a_course_imports_participants_and_marks_attendance(
     expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
 
     # Before: both departments' new officers need training.
+    page.get_by_role("button", name="Danh mục").click()  # the registers menu
     page.get_by_role("link", name="Đào tạo", exact=True).first.click()
     page.get_by_role("link", name="Nhu cầu đào tạo").click()
     needs = page.locator("#training-needs")
@@ -88,6 +89,7 @@ def test_admin_creates_a_course_imports_participants_and_marks_attendance(
     expect(page.get_by_label("Có mặt: Trần Văn Bình")).to_be_checked()
 
     # The summary counts the course.
+    page.get_by_role("button", name="Danh mục").click()  # the registers menu
     page.get_by_role("link", name="Đào tạo", exact=True).first.click()
     page.get_by_role("link", name="Tổng hợp").click()
     summary = page.locator("#training-summary")

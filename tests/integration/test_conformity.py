@@ -334,3 +334,14 @@ def test_missing_announcement_is_404(client, login, admin):
 
     assert client.get("/conformity/announcements/999").status_code == 404
     assert client.post("/conformity/announcements/999/acknowledge").status_code == 404
+
+
+def test_a_new_announcement_offers_only_the_current_standard(client, login, agency, officer):
+    login(officer)
+
+    form = text(client.get("/portal/announcements/new"))
+    assert "TCVN ISO 9001:2015" in form and "TCVN ISO 9001:2008" not in form
+    refused = submit(client, standard="TCVN ISO 9001:2008")
+    assert refused.status_code == 422
+    assert "Giá trị đã chọn không hợp lệ." in text(refused)
+    assert count(ConformityAnnouncement) == 0

@@ -63,6 +63,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "bootstrap.static"): PUBLIC,
     ("GET", "main.index"): PUBLIC,
     ("GET", "main.healthz"): PUBLIC,
+    ("GET", "main.favicon"): PUBLIC,
     ("GET", "inspections.service_worker"): PUBLIC,
     ("GET", "auth.login"): PUBLIC,
     ("POST", "auth.login"): PUBLIC,
@@ -78,6 +79,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
         for m, e in [
             ("GET", "index"),
             ("GET", "audit_log"),
+            ("GET", "audit_export"),
             ("GET", "user_list"),
             ("GET", "user_edit"),
             ("POST", "user_edit"),

@@ -190,3 +190,20 @@ def test_safe_text(text, expected):
 
 def test_the_plan_annex_uses_the_shared_helper():
     assert plan_annex_export.safe_text is safe_text
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_its_header_row(small_world):
+    book = load_workbook(BytesIO(tally_export.tally_workbook(2017, 2020)))
+
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape", sheet.title
+        assert setup.paperSize == 9, sheet.title  # A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert setup.fitToWidth in (None, 1), sheet.title  # 1 is the default, left out
+        assert sheet.print_title_rows.replace("$", "") == "1:1", sheet.title
+        assert "&P" in sheet.oddFooter.center.text, sheet.title
+    # the summary and its chart on one page; long lists run on as many pages as they need
+    assert book["Tổng hợp"].page_setup.fitToHeight in (None, 1)  # default 1, left out
+    assert book["Danh sách kiểm tra"].page_setup.fitToHeight == 0  # as many pages as needed
+    assert book["Tổng hợp"].print_area

@@ -23,6 +23,7 @@ SHELL_FILES = (
     "offline-page.js",
     "confirm.js",
     "app.js",
+    "ui.js",
 )
 #: the cache of downloaded inspections; not versioned, so a release keeps what was downloaded.
 DATA_CACHE = "inspect-app-data"
@@ -51,6 +52,8 @@ def shell_urls() -> list[str]:
         url_for("static", filename="js/offline-page.js"),
         url_for("static", filename="js/logout.js"),
         url_for("static", filename="js/confirm.js"),
+        url_for("static", filename="js/ui.js"),
+        url_for("static", filename="img/favicon.svg"),
         url_for("static", filename="offline.html"),
         url_for("bootstrap.static", filename="css/bootstrap.min.css"),
         url_for("bootstrap.static", filename="umd/popper.min.js"),

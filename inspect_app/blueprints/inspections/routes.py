@@ -23,7 +23,7 @@ from inspect_app.models import (
     Role,
 )
 from inspect_app.permissions import can_edit_inspection, is_lead, is_team_writer, roles_required
-from inspect_app.services import inspection_workflow, records, sync
+from inspect_app.services import dossier_contents, inspection_workflow, records, sync
 from inspect_app.services.inspection_queries import (
     checklist_rows,
     filtered_inspections,
@@ -75,6 +75,7 @@ def detail(inspection_id: int):
         record_form=RecordDetailsForm(obj=inspection),
         reopen_form=ReasonForm(),
         unanswered=inspection_workflow.unanswered_count(inspection),
+        dossier=dossier_contents.summary(inspection),
     )
 
 

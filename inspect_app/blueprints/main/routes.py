@@ -1,4 +1,6 @@
-from flask import render_template
+from pathlib import Path
+
+from flask import Response, current_app, render_template
 from flask_login import current_user
 
 from inspect_app import clock
@@ -42,3 +44,12 @@ def index():
 @bp.route("/healthz")
 def healthz():
     return {"status": "ok"}
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico before reading the page's icon link."""
+    icon = Path(current_app.static_folder, "img", "favicon.svg").read_bytes()
+    response = Response(icon, mimetype="image/svg+xml")
+    response.cache_control.max_age = 86400
+    return response

@@ -17,7 +17,7 @@ from wtforms.validators import (
 
 from inspect_app import clock
 from inspect_app.models import Standard
-from inspect_app.services import conformity
+from inspect_app.services import conformity, dossier_contents
 from inspect_app.services.portal import DOSSIER_DOCUMENT_TYPES
 from inspect_app.storage import ACCEPT, ALLOWED_EXTENSIONS
 from inspect_app.web.forms import ChoiceField, DayField, options, required
@@ -81,6 +81,17 @@ class DossierFileForm(FlaskForm):
         _l("Ngày ban hành / hiệu lực"), validators=[required(_l("ngày ban hành / hiệu lực"))]
     )
 
+    def __init__(self, *args, inspection=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the documents the team asked for come first, so that each file answers one.
+        requested = dossier_contents.requested_documents(
+            inspection.dossier_request if inspection is not None else None
+        )
+        others = [t for t in DOSSIER_DOCUMENT_TYPES if t not in requested]
+        self.document_type.choices = options(
+            [("", _l("— Chọn loại tài liệu —"))] + [(t, t) for t in requested + others]
+        )
+
     def validate_effective_on(self, field) -> None:
         if field.data is not None and field.data.year < 1990:
             raise ValidationError(_l("Ngày hiệu lực không hợp lệ."))
@@ -137,7 +148,8 @@ class AnnouncementForm(FlaskForm):
     )
     standard = ChoiceField(
         _l("Tiêu chuẩn"),
-        choices=options([(s.value, s.value) for s in Standard]),
+        # TCVN ISO 9001:2008 stays for announcements of its time only, never a new one.
+        choices=options([(Standard.ISO_9001_2015.value, Standard.ISO_9001_2015.value)]),
         default=Standard.ISO_9001_2015.value,
     )
     scope = TextAreaField(

@@ -20,6 +20,7 @@ from inspect_app.permissions import ALL_ROLES, roles_required
 from inspect_app.services import (
     conformity,
     dashboard,
+    dossier_contents,
     evidence,
     findings,
     notifications,
@@ -45,13 +46,16 @@ def index():
 
 
 def _dossier_page(inspection, file_form=None, status: int = 200):
+    files = portal.dossier_files(inspection)
     return render_template(
         "portal/dossier.html",
         inspection=inspection,
-        files=portal.dossier_files(inspection),
+        files=files,
+        requested=dossier_contents.requested_documents(inspection.dossier_request),
+        missing=dossier_contents.missing_documents(inspection, files),
         open_for_files=portal.accepts_dossier_files(inspection),
         overdue=portal.dossier_is_overdue(inspection),
-        file_form=file_form or DossierFileForm(formdata=None),
+        file_form=file_form or DossierFileForm(formdata=None, inspection=inspection),
         action_form=ActionForm(formdata=None),
     ), status
 
@@ -66,7 +70,7 @@ def dossier(inspection_id: int):
 @roles_required(Role.AGENCY)
 def add_dossier_file(inspection_id: int):
     inspection = own_dossier(inspection_id)
-    form = DossierFileForm()
+    form = DossierFileForm(inspection=inspection)
     if not form.validate_on_submit():
         return _dossier_page(inspection, form, 422)
     with unit_of_work(form.file) as work:

@@ -88,6 +88,7 @@ class _Sheet:
             self.sheet.write_string(0, index, title, styles.header)
         self.sheet.set_row(0, 32)
         self.sheet.freeze_panes(1, 0)
+        print_setup(self.sheet)
 
     def write(self, values) -> None:
         """One data row: str → neutralised text, int/float → number, date → dd/mm/yyyy."""
@@ -109,6 +110,18 @@ class _Sheet:
 
     def finish(self) -> None:
         self.sheet.autofilter(0, 0, max(self.row, 1), len(self.columns) - 1)
+
+
+def print_setup(sheet, *, one_page: bool = False) -> None:
+    """A4 landscape, one page wide, the header row on every page, page numbers in the
+    footer; `one_page` keeps a short sheet and its chart on a single page."""
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    sheet.fit_to_pages(1, 1 if one_page else 0)
+    sheet.repeat_rows(0)
+    sheet.set_footer("&C&P / &N")
+    sheet.center_horizontally()
 
 
 def _label(enum_cls, value) -> str:
@@ -184,6 +197,13 @@ def _write_summary(workbook, styles: _Styles, report: dict) -> None:
         sheet.write_number(row, column, value, styles.total_number)
     sheet.autofilter(0, 0, last_year_row, len(widths) - 1)
     _insert_chart(workbook, sheet, last_year_row, row + 2)
+    print_setup(sheet, one_page=True)
+    # the chart (about 18 rows below the total) belongs to the printed page.
+    sheet.print_area(0, 0, row + 2 + CHART_ROWS, len(widths) - 1)
+
+
+#: rows the 340 px chart covers at the default row height (20 px).
+CHART_ROWS = 18
 
 
 def _insert_chart(workbook, sheet, last_year_row: int, at_row: int) -> None:
@@ -505,6 +525,7 @@ def write_tally_workbook(first: int, last: int, target: IO[bytes] | str) -> dict
         _write_coverage(workbook, styles, report)
         _write_training(workbook, styles, report["from"], report["to"])
         finding_kpis.write_kpi_sheet(workbook, report["from"], report["to"])
+        print_setup(workbook.get_worksheet_by_name("Khắc phục"))
         _write_regulations(workbook, styles, report["from"], report["to"])
         workbook.set_properties(
             {"title": _("Tổng hợp kết quả kiểm tra %(a)d - %(b)d", a=first, b=last)}

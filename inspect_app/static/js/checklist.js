@@ -515,8 +515,10 @@ async function start() {
   if (readOnly) setReadOnly(null);
   bindInputs();
   if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
-  document.getElementById("sync-now").addEventListener("click", () => syncNow(true));
-  document.getElementById("export-pending").addEventListener("click", exportPending);
+  // a reader's checklist (viewer, agency) has no sync buttons.
+  document.getElementById("sync-now")?.addEventListener("click", () => syncNow(true));
+  document.getElementById("export-pending")?.addEventListener("click", exportPending);
+  growNotes();
   window.addEventListener("online", () => syncNow());
   window.addEventListener("offline", () => updateStatus());
   window.addEventListener("beforeunload", (event) => {
@@ -546,3 +548,16 @@ start().catch((error) => {
   console.error(error);
   showAlert(TEXT.storageFailed, false);
 });
+
+// Notes grow with their text, so a long note is read whole on a phone.
+function fitNote(note) {
+  note.style.height = "auto";
+  note.style.height = `${note.scrollHeight + 2}px`;
+}
+
+function growNotes() {
+  document.querySelectorAll("#checklist textarea.note").forEach((note) => {
+    fitNote(note);
+    note.addEventListener("input", () => fitNote(note));
+  });
+}
