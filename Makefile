@@ -30,7 +30,10 @@ run: install
 	@$(FLASK) db upgrade 2>&1 | grep -v '^INFO' || true
 	@$(FLASK) seed-demo --if-empty
 	@echo "inspect_app: http://127.0.0.1:$(PORT)/"
-	@$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	@# The job worker runs beside gunicorn; Ctrl-C (or gunicorn ending) stops both.
+	@$(FLASK) worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
 lint: install
 	@$(BIN)/ruff check --quiet .

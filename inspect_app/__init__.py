@@ -25,6 +25,7 @@ FEATURE_BLUEPRINTS = (
     "reports",
     "training",
     "admin",
+    "jobs",
 )
 
 
@@ -50,7 +51,7 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from inspect_app import auth_setup, db_setup
+    from inspect_app import auth_setup, db_setup, jobs
     from inspect_app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from inspect_app.i18n import select_locale
 
@@ -62,6 +63,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     bootstrap.init_app(app)
+    jobs.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

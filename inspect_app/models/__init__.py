@@ -33,6 +33,7 @@ from inspect_app.models.inspection import (
     SyncOp,
     inspection_members,
 )
+from inspect_app.models.job import Job, JobStatus
 from inspect_app.models.login_attempt import LoginAttempt
 from inspect_app.models.notification import Notification
 from inspect_app.models.plan import InspectionPlan, PlanAmendment
@@ -63,6 +64,8 @@ __all__ = [
     "FindingEvent",
     "FindingStatus",
     "Inspection",
+    "Job",
+    "JobStatus",
     "InspectionMode",
     "InspectionPlan",
     "InspectionStatus",

@@ -7,6 +7,7 @@ from inspect_app.blueprints.api import (  # noqa: E402, F401
     auth,
     conformity,
     evidence,
+    jobs,
     plans,
     routes,
     tallies,
