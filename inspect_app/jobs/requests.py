@@ -48,11 +48,11 @@ def export_request(user, payload: dict) -> tuple[str, dict]:
 
 
 def import_request(user, form) -> tuple[str, dict]:
+    if user.role not in IMPORT_ROLES:
+        abort(403, description="Only administrators import workbooks.")
     kind = (form.get("kind") or "").strip()
     if kind not in API_IMPORTS:
         abort(400, description=f"kind: must be one of {', '.join(API_IMPORTS)}.")
-    if user.role not in IMPORT_ROLES:
-        abort(403, description="Only administrators import workbooks.")
     params: dict = {}
     if kind == "plan":
         params["year"] = _year((form.get("year") or "").strip(), "year")

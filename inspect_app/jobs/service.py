@@ -265,7 +265,6 @@ def run_job(job_id: int) -> None:
         heartbeat.stop()
         huey.delete(_key(job.key, "progress"))
         huey.delete(_key(job.key, "beat"))
-        db.session.remove()
 
 
 def recover_stale_jobs() -> list[str]:

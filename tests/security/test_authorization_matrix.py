@@ -54,6 +54,9 @@ API_INSPECTION_READ = policy("401", "404", "404", "ok", "ok", "ok", "ok")
 API_TEAM_WRITE = policy("401", "404", "404", "403", "403", "ok", "ok")
 API_STAFF = policy("401", "403", "ok", "403", "ok", "ok", "ok")
 API_ADMIN_VIEWER = policy("401", "403", "403", "403", "ok", "403", "ok")
+OWN_JOB = policy("login", "404", "404", "404", "ok", "404", "ok")
+API_OWN_JOB = policy("401", "404", "404", "404", "ok", "404", "ok")
+API_ADMIN = policy("401", "403", "403", "403", "403", "403", "ok")
 LOGOUT = policy("login", "login", "login", "login", "login", "login", "login")
 
 EXPECTED: dict[tuple[str, str], dict[str, str]] = {
@@ -238,6 +241,15 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "api.report_device"): API_TEAM_WRITE,
     ("GET", "api.get_tallies"): API_STAFF,
     ("GET", "api.list_training"): API_ADMIN_VIEWER,
+    # jobs (the world holds a finished export of the viewer's)
+    ("GET", "jobs.index"): LOGIN,
+    ("GET", "jobs.show"): OWN_JOB,
+    ("POST", "jobs.cancel"): OWN_JOB,
+    ("GET", "api.get_job"): API_OWN_JOB,
+    ("GET", "api.job_result"): API_OWN_JOB,
+    ("POST", "api.cancel_job"): API_OWN_JOB,
+    ("POST", "api.start_export"): API_LOGIN,
+    ("POST", "api.start_import"): API_ADMIN,
 }
 
 

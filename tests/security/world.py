@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from werkzeug.datastructures import FileStorage
 
 from inspect_app.extensions import db
+from inspect_app.jobs import service as jobs
 from inspect_app.models import (
     AnswerConflict,
     ConformityAnnouncement,
@@ -146,7 +147,9 @@ def build_world(make_agency, make_user, make_plan, make_inspection, make_templat
     notice = notifications.notify(agency=agency_a, message="Có yêu cầu hồ sơ", link="/portal/")
     db.session.flush()
     token, _ = create_token(principals["agency_a"])
+    job = jobs.create_job("export:inspections", principals["viewer"], {"from": 2000, "to": 2100})
     db.session.commit()
+    jobs.run_job(job.id)
     params = {
         "inspection_id": inspection.id,
         "finding_id": finding.id,
@@ -163,6 +166,7 @@ def build_world(make_agency, make_user, make_plan, make_inspection, make_templat
         "notification_id": notice.id,
         "user_id": principals["agency_a"].id,
         "token_id": token.id,
+        "key": job.key,
         "target": "conducted",
         "code": "en",
         "filename": "css/app.css",

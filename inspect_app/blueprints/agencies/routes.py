@@ -19,6 +19,7 @@ from inspect_app.blueprints.agencies.forms import (
     MergeForm,
     OfficerForm,
 )
+from inspect_app.blueprints.jobs.start import start_job
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import Agency, Role
@@ -188,7 +189,7 @@ def import_upload():
 @bp.route("/import/confirm", methods=["POST"])
 @roles_required(Role.ADMIN)
 def import_confirm():
-    """Apply the previewed workbook: all rows, or none when anything changed meanwhile."""
+    """Hand the previewed workbook to a job: all rows, or none when anything changed."""
     form = ImportConfirmForm()
     data = imports.load_stash(import_dir(), form.token.data) if form.validate() else None
     if data is None:
@@ -196,27 +197,5 @@ def import_confirm():
             _("Không tìm thấy tệp đã tải lên hoặc tệp đã hết hạn. Vui lòng tải lên lại."), "danger"
         )
         return redirect(url_for("agencies.import_upload"))
-    result = imports.read_agency_workbook(data)
-    try:
-        imports.apply_agency_import(result, today=date.today())
-    except DomainError:
-        db.session.rollback()
-        flash(
-            _("Dữ liệu đã thay đổi từ lúc xem trước; chưa ghi gì. Hãy xem các lỗi bên dưới."),
-            "danger",
-        )
-        return render_template(
-            "agencies/import.html", form=ImportUploadForm(), result=result, confirm=None
-        )
-    db.session.commit()
     imports.discard_stash(import_dir(), form.token.data)
-    flash(
-        _(
-            "Đã nhập: %(new)d cơ quan mới, %(updated)d cơ quan cập nhật, %(same)d không đổi.",
-            new=result.new,
-            updated=result.updated,
-            same=result.unchanged,
-        ),
-        "success",
-    )
-    return redirect(url_for("agencies.index"))
+    return start_job("import:agencies", {}, upload=data)

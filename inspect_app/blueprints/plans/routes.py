@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from inspect_app.blueprints.jobs.start import start_job
 from inspect_app.blueprints.plans import bp
 from inspect_app.blueprints.plans.forms import (
     ActionForm,
@@ -267,13 +267,9 @@ def annex(plan_id: int):
 @bp.route("/<int:plan_id>/annex.xlsx")
 @roles_required(*STAFF_ROLES)
 def annex_xlsx(plan_id: int):
+    """The annex workbook, made by a job (a plan may hold 12,000 inspections)."""
     plan = load_plan(plan_id)
-    return send_file(
-        io.BytesIO(plan_annex.annex_xlsx(plan)),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name=f"phu-luc-ke-hoach-{plan.year}.xlsx",
-    )
+    return start_job("export:plan_annex", {"plan_id": plan.id})
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -311,20 +307,11 @@ def import_confirm():
             _("Không tìm thấy tệp đã tải lên hoặc tệp đã hết hạn. Vui lòng tải lên lại."), "danger"
         )
         return redirect(url_for("plans.import_upload"))
-    result = plan_import.read_plan_workbook(data, int(form.year.data))
-    signed_on = form.signed_on.data
-    ok, plan = attempt(
-        _("Đã nhập kế hoạch năm %(y)s.", y=form.year.data),
-        plan_import.apply_plan_import,
-        result,
-        decision_number=form.number.data or None,
-        signed_on=datetime.strptime(signed_on, "%d/%m/%Y").date() if signed_on else None,
-        issuer=form.issuer.data or plan_import.DEFAULT_ISSUER,
-        by=current_user,
-    )
-    if not ok:
-        return render_template(
-            "plans/import.html", form=PlanImportForm(), result=result, confirm=None
-        )
     imports.discard_stash(import_dir(), form.token.data)
-    return redirect(detail_url(plan))
+    params = {
+        "year": int(form.year.data),
+        "decision": form.number.data or "",
+        "signed_on": form.signed_on.data or "",
+        "issuer": form.issuer.data or plan_import.DEFAULT_ISSUER,
+    }
+    return start_job("import:plan", params, upload=data)

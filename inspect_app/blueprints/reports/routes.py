@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
+from inspect_app.blueprints.jobs.start import start_job
 from inspect_app.blueprints.reports import bp
 from inspect_app.blueprints.reports.charts import bar_chart
 from inspect_app.blueprints.reports.forms import (
@@ -16,11 +15,9 @@ from inspect_app.blueprints.reports.forms import (
     HistoryUploadForm,
     PeriodForm,
 )
-from inspect_app.errors import DomainError
-from inspect_app.extensions import db
 from inspect_app.models import Conclusion, Role, Severity, TrainingKind
 from inspect_app.permissions import roles_required
-from inspect_app.services import exports, history_import, imports, tallies
+from inspect_app.services import history_import, imports, tallies
 
 READERS = (Role.ADMIN, Role.VIEWER)
 #: how many row errors the import preview lists before summarising the rest.
@@ -69,12 +66,7 @@ def export():
         for error in form.last.errors:
             flash(error, "danger")
         return redirect(url_for("reports.index"))
-    return send_file(
-        io.BytesIO(exports.tally_workbook(*period)),
-        mimetype=exports.XLSX_MIMETYPE,
-        as_attachment=True,
-        download_name=exports.tally_filename(*period),
-    )
+    return start_job("export:tallies", {"from": period[0], "to": period[1]})
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -104,31 +96,5 @@ def import_confirm():
             _("Không tìm thấy tệp đã tải lên hoặc tệp đã hết hạn. Vui lòng tải lên lại."), "danger"
         )
         return redirect(url_for("reports.import_upload"))
-    result = history_import.read_history_workbook(data)
-    try:
-        added = history_import.apply_history_import(result, by=current_user)
-    except DomainError:
-        db.session.rollback()
-        flash(_("Dữ liệu đã thay đổi từ lúc xem trước; chưa ghi gì. Hãy xem các lỗi."), "danger")
-        return render_template(
-            "reports/import.html",
-            form=HistoryUploadForm(),
-            result=result,
-            confirm=None,
-            shown=SHOWN_ERRORS,
-        )
-    db.session.commit()
     imports.discard_stash(import_dir(), form.token.data)
-    flash(
-        _(
-            "Đã nhập %(n)d cuộc kiểm tra (%(agencies)d cơ quan mới, %(same)d dòng đã có từ trước).",
-            n=added,
-            agencies=len(result.new_agencies),
-            same=result.existing_rows,
-        ),
-        "success",
-    )
-    years = [row["year"] for row in result.counts()]
-    last = max(years)
-    first = max(min(years), last - tallies.MAX_SPAN + 1)
-    return redirect(url_for("reports.index", **{"from": first, "to": last}))
+    return start_job("import:inspections", {}, upload=data)

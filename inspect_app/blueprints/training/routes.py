@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
+from inspect_app.blueprints.jobs.start import start_job
 from inspect_app.blueprints.training import bp
 from inspect_app.blueprints.training.forms import (
     ActionForm,
@@ -88,10 +89,10 @@ def index():
 @roles_required(*READERS)
 def register_xlsx():
     form = CourseFilterForm(formdata=request.args, years=training.course_years())
-    courses = db.session.scalars(training.course_query(**form.filters())).all()
-    courses = sorted(courses, key=lambda c: (c.start_on, c.id))
-    data = training_exports.register_xlsx(courses, _("Sổ theo dõi các khóa đào tạo HTQLCL"))
-    return send_xlsx(data, "so-dao-tao.xlsx")
+    filters = form.filters()
+    kind = filters.get("kind")
+    params = {"year": filters.get("year"), "kind": kind.value if kind else None}
+    return start_job("export:training_register", {"filters": params})
 
 
 def _save_course(form: CourseForm, course: TrainingCourse | None) -> TrainingCourse | None:
@@ -238,20 +239,8 @@ def import_confirm(course_id: int):
             _("Không tìm thấy tệp đã tải lên hoặc tệp đã hết hạn. Vui lòng tải lên lại."), "danger"
         )
         return redirect(url_for("training.import_upload", course_id=course.id))
-    result = training_import.read_participant_workbook(course, data)
-    ok, added = attempt(
-        _("Đã nhập danh sách học viên."), training_import.apply_participant_import, course, result
-    )
-    if not ok:
-        return render_template(
-            "training/import.html",
-            course=course,
-            form=ImportUploadForm(),
-            result=result,
-            confirm=None,
-        )
     imports.discard_stash(import_dir(), form.token.data)
-    return redirect(course_url(course) + "#participants")
+    return start_job("import:participants", {"course_id": course.id}, upload=data)
 
 
 @bp.route("/summary")
