@@ -21,6 +21,8 @@ CHUNK = 1024 * 1024
 ROW_RE = re.compile(rb"<(?:\w+:)?row[\s>/]")
 CELL_RE = re.compile(rb"<(?:\w+:)?c[\s>/]")
 STRING_RE = re.compile(rb"<(?:\w+:)?si[\s>/]")
+#: inline strings (openpyxl writes these instead of shared ones) count as strings too.
+INLINE_RE = re.compile(rb"<(?:\w+:)?is[\s>/]")
 SHEET_PREFIX = "xl/worksheets/"
 SHARED_STRINGS = "xl/sharedStrings.xml"
 
@@ -99,6 +101,18 @@ def check_workbook(handle: IO[bytes], limits: WorkbookLimits | None = None) -> i
     except (zipfile.BadZipFile, OSError, ValueError):
         return None
     first_rows: int | None = None
+    strings = 0
+
+    def check_strings() -> None:
+        if strings > limits.strings:
+            raise LimitExceeded(
+                _(
+                    "Bảng tính có hơn %(limit)s chuỗi văn bản (cài đặt "
+                    "WORKBOOK_MAX_STRINGS). Hãy chia thành nhiều tệp nhỏ hơn.",
+                    limit=f"{limits.strings:,}".replace(",", "."),
+                )
+            )
+
     try:
         for info in archive.infolist():
             name = info.filename
@@ -106,18 +120,16 @@ def check_workbook(handle: IO[bytes], limits: WorkbookLimits | None = None) -> i
                 raise LimitExceeded(_size_message(limit_bytes))
             if name == SHARED_STRINGS:
                 with archive.open(info) as entry:
-                    (strings,) = _count(entry, (STRING_RE,), budget, limit_bytes)
-                if strings > limits.strings:
-                    raise LimitExceeded(
-                        _(
-                            "Bảng tính có hơn %(limit)s chuỗi văn bản (cài đặt "
-                            "WORKBOOK_MAX_STRINGS). Hãy chia thành nhiều tệp nhỏ hơn.",
-                            limit=f"{limits.strings:,}".replace(",", "."),
-                        )
-                    )
+                    (shared,) = _count(entry, (STRING_RE,), budget, limit_bytes)
+                strings += shared
+                check_strings()
             elif name.startswith(SHEET_PREFIX) and name.endswith(".xml"):
                 with archive.open(info) as entry:
-                    rows, cells = _count(entry, (ROW_RE, CELL_RE), budget, limit_bytes)
+                    rows, cells, inline = _count(
+                        entry, (ROW_RE, CELL_RE, INLINE_RE), budget, limit_bytes
+                    )
+                strings += inline
+                check_strings()
                 if rows > limits.rows:
                     raise LimitExceeded(
                         _(
