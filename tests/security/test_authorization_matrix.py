@@ -234,6 +234,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "api.csrf_token"): API_LOGIN,
     ("GET", "api.list_inspections"): API_LOGIN,
     ("GET", "api.list_plans"): API_LOGIN,
+    ("GET", "api.plan_inspections"): API_LOGIN,
     ("POST", "api.upload_evidence"): API_LOGIN,
     ("GET", "api.get_inspection"): API_INSPECTION_READ,
     ("GET", "api.download_evidence"): API_INSPECTION_READ,

@@ -24,11 +24,13 @@ from inspect_app.blueprints.plans.forms import (
     PlanImportForm,
     RemoveForm,
 )
+from inspect_app.blueprints.plans.list_forms import PlanInspectionFilterForm
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import Inspection, InspectionPlan, Role
 from inspect_app.permissions import STAFF_ROLES, can_view_plan, roles_required
-from inspect_app.services import decisions, imports, plan_annex, plan_import, plans
+from inspect_app.services import decisions, imports, plan_annex, plan_import, plan_lists, plans
+from inspect_app.services.pagination import page_number, paginate
 
 
 def load_plan(plan_id: int) -> InspectionPlan:
@@ -99,9 +101,13 @@ def create():
 @roles_required(*STAFF_ROLES)
 def detail(plan_id: int):
     plan = load_plan(plan_id)
+    form = PlanInspectionFilterForm(formdata=request.args, leads=plan_lists.plan_leads(plan))
+    query = plan_lists.plan_inspections_query(plan, form.filters())
     return render_template(
         "plans/detail.html",
         plan=plan,
+        filter_form=form,
+        page=paginate(query, page_number(request.args.get("page"))),
         counts=plans.plan_counts(plan),
         actions=plans.allowed_actions(current_user, plan),
         amendment=request.args.get("amendment", type=int),
