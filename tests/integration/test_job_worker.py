@@ -91,6 +91,7 @@ def test_sigkill_mid_import_loses_and_doubles_nothing(queue_storage, app, make_u
         job_id, key = job.id, job.key
         service.enqueue(job)
         db.session.remove()
+        db.engine.dispose()  # this second app's connections, before the worker starts
     huey = app.extensions["huey"]
     log = tmp_path / "worker.log"
 
