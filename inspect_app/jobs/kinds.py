@@ -246,5 +246,5 @@ def import_participants(job: Job, ctx: JobContext) -> Outcome:
     result = training_import.read_participant_workbook(course, ctx.input_path().read_bytes())
     _raise_errors(result)
     added = _domain(training_import.apply_participant_import, course, result)
-    ctx.extra["link"] = f"/training/{course.id}"
+    ctx.extra["link"] = f"/training/courses/{course.id}"
     return Outcome(_("Đã thêm %(n)d học viên.", n=len(added)))

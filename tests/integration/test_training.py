@@ -500,7 +500,7 @@ def test_import_previews_then_confirm_writes(app, client, login, admin, course, 
     )
 
     view, _data = started_job(client, response)
-    assert view["status"] == "done" and view["link"] == f"/training/{course.id}"
+    assert view["status"] == "done" and view["link"] == f"/training/courses/{course.id}"
     assert [(p.name, p.attended) for p in course.participants] == [
         ("Trần Văn Bình", True),
         ("Lê Thị Bích", False),
