@@ -43,9 +43,13 @@ run: install
 	@$(FLASK) db upgrade >$(VENV)/migrate.log 2>&1 || { cat $(VENV)/migrate.log; exit 1; }
 	@echo "inspect_app: loading the demo data when the database is empty"
 	@$(FLASK) seed-demo --if-empty >$(VENV)/seed.log 2>&1 || { cat $(VENV)/seed.log; exit 1; }
-	@echo "inspect_app: serving http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"
+	@echo "inspect_app: starting the job worker (imports, exports, reminders)"
+	@echo "inspect_app: serving http://127.0.0.1:$(PORT)/ (Ctrl+C stops it and the worker)"
 	@echo "inspect_app: demo logins $(DEMO_LOGINS); password $${DEMO_PASSWORD:-inspect-demo} (the one set when the demo was loaded)"
-	@$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --log-level warning \
+	@# The job worker runs beside gunicorn; Ctrl-C (or gunicorn ending) stops both.
+	@$(FLASK) worker >$(VENV)/worker.log 2>&1 & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --log-level warning \
 		$$($(BIN)/gunicorn --help | grep -q -- --no-control-socket && echo --no-control-socket) wsgi:app
 
 lint: install

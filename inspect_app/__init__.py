@@ -30,6 +30,7 @@ FEATURE_BLUEPRINTS = (
     "admin",
     "documents",
     "followup",
+    "jobs",
 )
 
 
@@ -57,7 +58,7 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from inspect_app import db_setup
+    from inspect_app import db_setup, jobs
     from inspect_app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from inspect_app.i18n import select_locale
     from inspect_app.web import auth_setup, wtforms_i18n
@@ -71,6 +72,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     wtforms_i18n.init_app(app)
     bootstrap.init_app(app)
+    jobs.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -76,6 +76,24 @@ def from_environment() -> dict:
         "SESSION_MAX_HOURS": _int_env("SESSION_MAX_HOURS", 12),
         #: a remembered login (field laptop) ends after this many idle days, or REMEMBER_DAYS.
         "REMEMBER_IDLE_DAYS": _int_env("REMEMBER_IDLE_DAYS", 14),
+        #: task queue (DESIGN 5.8): Redis when set, else a SQLite file under instance/.
+        "REDIS_URL": os.environ.get("REDIS_URL", "").strip() or None,
+        "HUEY_NAME": os.environ.get("HUEY_NAME", "").strip() or None,
+        "JOB_HEARTBEAT_SECONDS": _int_env("JOB_HEARTBEAT_SECONDS", 5),
+        "JOB_DIR": os.environ.get("JOB_DIR") or str(instance_dir / "jobs"),
+        "JOB_KEEP_DAYS": _int_env("JOB_KEEP_DAYS", 7),
+        #: a running job whose worker has not beaten for this long is retried or failed.
+        "JOB_STALE_SECONDS": _int_env("JOB_STALE_SECONDS", 120),
+        "JOB_MAX_ATTEMPTS": _int_env("JOB_MAX_ATTEMPTS", 3),
+        #: uploaded workbooks are refused past these (services/workbook_limits.py).
+        "WORKBOOK_MAX_ROWS": _int_env("WORKBOOK_MAX_ROWS", 200_000),
+        "WORKBOOK_MAX_CELLS": _int_env("WORKBOOK_MAX_CELLS", 4_000_000),
+        "WORKBOOK_MAX_STRINGS": _int_env("WORKBOOK_MAX_STRINGS", 1_000_000),
+        "WORKBOOK_MAX_UNPACKED_MB": _int_env("WORKBOOK_MAX_UNPACKED_MB", 300),
+        #: evidence storage: a folder (default) or s3://bucket/prefix (storage.py).
+        "STORAGE_URL": os.environ.get("STORAGE_URL", "").strip() or None,
+        "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL", "").strip() or None,
+        "S3_REGION": os.environ.get("S3_REGION", "").strip() or None,
     }
 
 
@@ -111,3 +129,5 @@ class BaseConfig:
     #: werkzeug method string: scrypt with N=2^17, r=8, p=1 (CONTRACTS 7).
     PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
     PER_PAGE = 50
+    #: True runs jobs inside the caller (tests); the worker is then not needed.
+    HUEY_IMMEDIATE = False

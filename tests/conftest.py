@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ from inspect_app import create_app
 from inspect_app.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+#: Redis for the job-queue tests (DESIGN 5.1); without it they run on huey's SQLite storage.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "").strip()
 #: cheap hashing in tests; the production default is checked in test_auth.
 FAST_HASH = "scrypt:1024:8:1"
 
@@ -33,6 +36,9 @@ def pytest_generate_tests(metafunc):
     if "backend" in metafunc.fixturenames:
         backends = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
         metafunc.parametrize("backend", backends, scope="session")
+    if "queue_storage" in metafunc.fixturenames:
+        storages = ["sqlite"] + (["redis"] if TEST_REDIS_URL else [])
+        metafunc.parametrize("queue_storage", storages)
 
 
 def _config(tmp_path: Path, database_url: str) -> dict:
@@ -46,6 +52,11 @@ def _config(tmp_path: Path, database_url: str) -> dict:
         "PASSWORD_HASH_METHOD": FAST_HASH,
         "DEMO_PASSWORD": "demo-pass-123",
         "SERVER_NAME": None,
+        # Jobs run inside the request, on huey's in-memory storage, unless a test asks for
+        # a real queue storage (the `queue_storage` parameter).
+        "HUEY_IMMEDIATE": True,
+        "HUEY_IMMEDIATE_MEMORY": True,
+        "JOB_DIR": str(tmp_path / "jobs"),
     }
 
 
@@ -80,8 +91,17 @@ def migrated_template(tmp_path_factory, backend):
     return {"backend": backend, "url": url.render_as_string(hide_password=False), "tables": tables}
 
 
+def queue_config(storage: str, tmp_path: Path) -> dict:
+    """Settings for a job test on a real queue storage, isolated from other tests."""
+    name = f"test-{uuid.uuid4().hex[:12]}"
+    config = {"HUEY_IMMEDIATE_MEMORY": False, "HUEY_NAME": name, "REDIS_URL": None}
+    if storage == "redis":
+        config["REDIS_URL"] = TEST_REDIS_URL
+    return config
+
+
 @pytest.fixture
-def app(migrated_template, tmp_path):
+def app(migrated_template, tmp_path, request):
     """The application bound to a fresh, migrated database."""
     if migrated_template["backend"] == "sqlite":
         path = tmp_path / "test.db"
@@ -94,7 +114,10 @@ def app(migrated_template, tmp_path):
             names = ", ".join(f'"{name}"' for name in migrated_template["tables"])
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         engine.dispose()
-    application = create_app(_config(tmp_path, url))
+    config = _config(tmp_path, url)
+    if "queue_storage" in request.fixturenames:
+        config.update(queue_config(request.getfixturevalue("queue_storage"), tmp_path))
+    application = create_app(config)
 
     @application.before_request
     def _fresh_request_globals():
@@ -107,6 +130,8 @@ def app(migrated_template, tmp_path):
         yield application
         db.session.remove()
         db.engine.dispose()
+        if config.get("REDIS_URL"):
+            application.extensions["huey"].storage.flush_all()
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ from inspect_app.models.inspection import (
     SyncOp,
     inspection_members,
 )
+from inspect_app.models.job import Job, JobStatus
 from inspect_app.models.login_attempt import LoginAttempt
 from inspect_app.models.mail import MailStatus, OutboundEmail, SentReminder
 from inspect_app.models.notification import Notification
@@ -88,6 +89,8 @@ __all__ = [
     "FindingEvent",
     "FindingStatus",
     "Inspection",
+    "Job",
+    "JobStatus",
     "InspectionMode",
     "InspectionPlan",
     "InspectionStatus",

@@ -167,6 +167,11 @@ def register_rows(filters: RegisterFilters | None = None) -> list:
 
     Each row has: id, code, name, level, status, number, announced_on, standard.
     """
+    return list(db.session.execute(register_query(filters)))
+
+
+def register_query(filters: RegisterFilters | None = None):
+    """The SELECT behind `register_rows`, in register order, to paginate or stream."""
     filters = filters or RegisterFilters()
     latest = (
         select(
@@ -226,7 +231,7 @@ def register_rows(filters: RegisterFilters | None = None) -> list:
         query = query.where(Agency.level == AgencyLevel(filters.level))
     if filters.status:
         query = query.where(status == filters.status)
-    return list(db.session.execute(query))
+    return query
 
 
 def coverage() -> dict[str, dict[str, int]]:

@@ -5,7 +5,9 @@ Every import (agencies, a plan's annex, past inspections, a course's participant
 rows through the services, flushes, raises DomainError to refuse), a template and its
 messages. The upload page reads the file, shows the preview and stashes the bytes under a
 token; nothing is written. The confirmation reads the same bytes again and applies them in
-one transaction: every row, or none when the data changed since the preview.
+one transaction: every row, or none when the data changed since the preview. Imports with
+a `job_kind` hand the confirmed bytes to a job instead, which applies them the same way on
+the queue and shows its progress (CONTRACTS 5.8).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from wtforms.validators import DataRequired, Regexp
 
 from inspect_app.services.workbooks import upload_stash
 from inspect_app.web.boundary import unit_of_work
+from inspect_app.web.jobs import start_job
 
 
 class WorkbookUploadForm(FlaskForm):
@@ -67,6 +70,9 @@ class WorkbookImport:
     upload_endpoint: str
     upload_form: type[WorkbookUploadForm] = WorkbookUploadForm
     confirm_form: type[WorkbookConfirmForm] = WorkbookConfirmForm
+    #: the job kind that applies a confirmed upload on the queue (CONTRACTS 5.8); None:
+    #: applied inside the request.
+    job_kind: str | None = None
     #: flashed when the applier refuses what the preview accepted; None: the refusal's message.
     stale_message: str | None = _l(
         "Dữ liệu đã thay đổi từ lúc xem trước; chưa ghi gì. Hãy xem các lỗi bên dưới."
@@ -81,6 +87,10 @@ class WorkbookImport:
     def finish(self, result: Any, applied: Any) -> Response:
         """After the commit: say what was written and go where it can be seen."""
         raise NotImplementedError
+
+    def job_params(self, form: WorkbookConfirmForm) -> dict:
+        """The options the job needs besides the file (a plan's year, a course)."""
+        return {}
 
     def can_confirm(self, result: Any) -> bool:
         return result.ok
@@ -128,6 +138,9 @@ class WorkbookImport:
                 "danger",
             )
             return redirect(self.upload_url())
+        if self.job_kind is not None:
+            upload_stash.discard(stash_dir(), form.token.data)
+            return start_job(self.job_kind, self.job_params(form), upload=data)
         result = self.read(data, form)
         with unit_of_work(message=self.stale_message) as work:
             applied = self.apply(result, form)

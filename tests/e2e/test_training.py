@@ -74,7 +74,8 @@ def test_admin_creates_a_course_imports_participants_and_marks_attendance(
         "2 học viên sẽ được thêm, 1 có mặt, 1 khớp hồ sơ cán bộ phụ trách ISO."
     )
     page.get_by_role("button", name="Xác nhận và ghi dữ liệu").click()
-    expect(page.get_by_text("Đã nhập danh sách học viên.")).to_be_visible()
+    expect(page.get_by_text("Đã thêm 2 học viên.")).to_be_visible()  # the job page
+    page.get_by_role("link", name="Xem dữ liệu đã nhập").click()
     rows = page.locator("#course-participants tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.first).to_contain_text(f"Cán bộ ISO từ {today - timedelta(days=30):%d/%m/%Y}")

@@ -26,6 +26,7 @@ from inspect_app.models import (
 )
 from inspect_app.models.base import utcnow
 from inspect_app.services import agencies
+from tests.job_helpers import started_job
 from tests.unit.test_agency_import import PROVINCE_ROWS, workbook
 
 
@@ -482,10 +483,11 @@ def test_upload_previews_then_confirm_writes(app, client, login, make_user, make
 
     response = client.post("/agencies/import/confirm", data={"token": token})
 
-    assert response.status_code == 302
+    view, _data = started_job(client, response)
+    assert view["status"] == "done"
     assert count(Agency) == 4
     assert stash_files(app) == []
-    assert "Đã nhập: 3 cơ quan mới" in page_text(client.get("/agencies/"))
+    assert "Đã nhập: 3 cơ quan mới" in page_text(client.get(response.headers["Location"]))
 
 
 def test_upload_with_bad_rows_lists_them_and_offers_no_confirm(app, client, login, make_user):
@@ -538,9 +540,14 @@ def test_confirm_rechecks_rows_changed_since_the_preview(
     district.code = "HST-OLD"
     db.session.commit()
 
-    page = page_text(client.post("/agencies/import/confirm", data={"token": stashed.stem}))
+    view, _data = started_job(
+        client, client.post("/agencies/import/confirm", data={"token": stashed.stem})
+    )
 
-    assert "row 2: không tìm thấy cơ quan cấp trên “HST”" in page
+    assert view["status"] == "failed"
+    assert any(
+        line.startswith("row 2: không tìm thấy cơ quan cấp trên “HST”") for line in view["errors"]
+    )
     assert count(Agency) == 1
 
 

@@ -23,6 +23,7 @@ from inspect_app.models import (
     Severity,
 )
 from inspect_app.services import plans
+from tests.job_helpers import started_job
 
 YEAR = 2026
 
@@ -496,7 +497,8 @@ def test_who_may_read_and_write_plans(client, login, make_user, approved, role, 
     plan_id = approved.id
     for url in ("/plans/", f"/plans/{plan_id}", f"/plans/{plan_id}/annex"):
         assert client.get(url).status_code == read, url
-    assert client.get(f"/plans/{plan_id}/annex.xlsx").status_code == read
+    annex = client.get(f"/plans/{plan_id}/annex.xlsx", follow_redirects=True)
+    assert annex.status_code == read
     for url in ("/plans/new", f"/plans/{plan_id}/amend", "/plans/import"):
         assert client.get(url).status_code == write, url
 
@@ -525,11 +527,11 @@ def test_annex_page_and_workbook(client, login, admin, approved, make_agency, am
     assert "Trần Kiểm Tra (Trưởng đoàn)" in page
     assert "04/05/2026 – 05/05/2026" in page
 
-    response = client.get(f"/plans/{approved.id}/annex.xlsx")
-    assert response.mimetype.endswith("spreadsheetml.sheet")
+    view, data = started_job(client, client.get(f"/plans/{approved.id}/annex.xlsx"))
+    assert view["status"] == "done" and view["kind"] == "plan_annex"
     from io import BytesIO
 
-    sheet = load_workbook(BytesIO(response.data)).worksheets[0]
+    sheet = load_workbook(BytesIO(data)).worksheets[0]
     header = [cell.value for cell in sheet[4]]
     assert header[:5] == ["STT", "Mã cơ quan", "Tên cơ quan", "Cấp", "Hình thức kiểm tra"]
     assert sheet["A4"].font.b and sheet.freeze_panes == "A5"

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from inspect_app.extensions import db
 from inspect_app.models import AgencyLevel, InspectionMode, InspectionPlan, PlanStatus, Role
 from inspect_app.services import users
+from tests.job_helpers import started_job
 
 URL = "/api/v1/plans"
 PLAN_KEYS = {"id", "year", "status", "decision", "inspections"}
@@ -234,8 +235,10 @@ def test_web_import_previews_then_commits(client, login, make_user, register, ap
             "issuer": "Sở Khoa học và Công nghệ",
         },
     )
-    assert confirm.status_code == 302
+    view, _data = started_job(client, confirm)
+    assert view["status"] == "done"
     plan = db.session.scalar(select(InspectionPlan))
+    assert view["link"] == f"/plans/{plan.id}"
     assert plan.status is PlanStatus.APPROVED and len(plan.inspections) == 3
     assert plan.decision.signed_on == date(2026, 12, 20)
 

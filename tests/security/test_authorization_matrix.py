@@ -56,6 +56,9 @@ API_STAFF = policy("401", "403", "ok", "403", "ok", "ok", "ok")
 API_ADMIN_VIEWER = policy("401", "403", "403", "403", "ok", "403", "ok")
 #: a staff work queue: agency users do not have it (404), like an object out of reach
 STAFF_QUEUE = policy("login", "404", "ok", "404", "ok", "ok", "ok")
+OWN_JOB = policy("login", "404", "404", "404", "ok", "404", "ok")
+API_OWN_JOB = policy("401", "404", "404", "404", "ok", "404", "ok")
+API_ADMIN = policy("401", "403", "403", "403", "403", "403", "ok")
 LOGOUT = policy("login", "login", "login", "login", "login", "login", "login")
 
 EXPECTED: dict[tuple[str, str], dict[str, str]] = {
@@ -263,6 +266,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "api.csrf_token"): API_LOGIN,
     ("GET", "api.list_inspections"): API_LOGIN,
     ("GET", "api.list_plans"): API_LOGIN,
+    ("GET", "api.plan_inspections"): API_LOGIN,
     ("POST", "api.upload_evidence"): API_LOGIN,
     ("GET", "api.get_inspection"): API_INSPECTION_READ,
     ("GET", "api.download_evidence"): API_INSPECTION_READ,
@@ -291,6 +295,15 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "followup.calendar"): PUBLIC,
     ("GET", "followup.failed_mail"): ADMIN,
     ("POST", "followup.resend_mail"): ADMIN,
+    # jobs (the world holds a finished export of the viewer's)
+    ("GET", "jobs.index"): LOGIN,
+    ("GET", "jobs.show"): OWN_JOB,
+    ("POST", "jobs.cancel"): OWN_JOB,
+    ("GET", "api.get_job"): API_OWN_JOB,
+    ("GET", "api.job_result"): API_OWN_JOB,
+    ("POST", "api.cancel_job"): API_OWN_JOB,
+    ("POST", "api.start_export"): API_LOGIN,
+    ("POST", "api.start_import"): API_ADMIN,
 }
 
 

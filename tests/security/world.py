@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from werkzeug.datastructures import FileStorage
 
 from inspect_app.extensions import db
+from inspect_app.jobs import service as jobs
 from inspect_app.models import (
     AnswerConflict,
     ConformityAnnouncement,
@@ -163,7 +164,9 @@ def build_world(make_agency, make_user, make_plan, make_inspection, make_templat
     failed_message = mail.queue_message("iso@agency-a.example.org", "Nhắc việc", "Nội dung")
     failed_message.status = MailStatus.FAILED
     feed_secret = calendar_feed.new_feed_secret(principals["inspector_on_team"])
+    job = jobs.create_job("export:inspections", principals["viewer"], {"from": 2000, "to": 2100})
     db.session.commit()
+    jobs.run_job(job.id)
     params = {
         "inspection_id": inspection.id,
         "finding_id": finding.id,
@@ -180,12 +183,12 @@ def build_world(make_agency, make_user, make_plan, make_inspection, make_templat
         "notification_id": notice.id,
         "user_id": principals["agency_a"].id,
         "token_id": token.id,
+        "key": job.key,
         "target": "conducted",
         "code": "en",
         "filename": "css/app.css",
         "kind": "record",
         "message_id": failed_message.id,
-        "key": "overdue_actions",
         "secret": feed_secret,
         "document_id": legal.id,
         "process_id": iso_process.id,
@@ -202,5 +205,6 @@ def build_world(make_agency, make_user, make_plan, make_inspection, make_templat
         "processes.download_file": {"file_id": process_file.id},
         "regulations.import_upload": {"kind": "documents"},
         "regulations.import_confirm": {"kind": "documents"},
+        "followup.work_queue": {"key": "overdue_actions"},
     }
     return World(principals, params, overrides)

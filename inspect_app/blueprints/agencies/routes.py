@@ -131,6 +131,7 @@ class AgencyImport(WorkbookImport):
 
     template = "agencies/import.html"
     upload_endpoint = "agencies.import_upload"
+    job_kind = "import:agencies"
 
     def read(self, data, form):
         return agency_import.read_agency_workbook(data)
@@ -161,5 +162,5 @@ def import_upload():
 @bp.route("/import/confirm", methods=["POST"])
 @roles_required(Role.ADMIN)
 def import_confirm():
-    """Apply the previewed workbook: all rows, or none when anything changed meanwhile."""
+    """Hand the previewed workbook to a job: all rows, or none when anything changed."""
     return AgencyImport().confirm()

@@ -8,6 +8,7 @@ from inspect_app.blueprints.api import (  # noqa: E402, F401
     conformity,
     evidence,
     findings,
+    jobs,
     plans,
     proposal,
     regulations,

@@ -1,6 +1,6 @@
 """JSON API v1 (CONTRACTS 5.4): inspections and the offline answer sync."""
 
-from flask import abort, jsonify, request
+from flask import abort, jsonify, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import contains_eager, selectinload
@@ -13,6 +13,7 @@ from inspect_app.extensions import db
 from inspect_app.models import Inspection
 from inspect_app.permissions import is_lead, is_team_writer, visible_inspections
 from inspect_app.services import sync
+from inspect_app.services.pagination import CursorError, api_cursor, api_limit, keyset
 from inspect_app.services.serializers import inspection_detail, inspection_summary
 from inspect_app.web.loaders import load_inspection
 
@@ -42,8 +43,20 @@ def list_inspections():
         selectinload(Inspection.agency),
         selectinload(Inspection.lead),
     )
-    rows = db.session.scalars(query.order_by(Inspection.id)).all()
-    return jsonify(inspections=[inspection_summary(insp) for insp in rows])
+    limit, after = api_page_args()
+    rows, cursor = keyset(query, Inspection.id, after, limit)
+    next_url = None
+    if cursor is not None:
+        next_url = url_for("api.list_inspections", limit=limit, cursor=cursor)
+    return jsonify(inspections=[inspection_summary(insp) for insp in rows], next=next_url)
+
+
+def api_page_args() -> tuple[int, int]:
+    """`limit` and `cursor` of an API list (DESIGN 5.9); 400 naming the bad one."""
+    try:
+        return api_limit(request.args.get("limit")), api_cursor(request.args.get("cursor"))
+    except CursorError as exc:
+        abort(400, description=str(exc))
 
 
 @bp.get("/inspections/<int:inspection_id>")

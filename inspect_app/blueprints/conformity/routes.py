@@ -14,6 +14,7 @@ from inspect_app.extensions import db
 from inspect_app.models import ConformityAnnouncement, Role
 from inspect_app.permissions import roles_required
 from inspect_app.services import conformity
+from inspect_app.services.pagination import page_number, paginate
 from inspect_app.web.boundary import unit_of_work
 
 
@@ -26,7 +27,11 @@ def public_register():
     return render_template(
         "conformity/register.html",
         form=form,
-        rows=conformity.register_rows(filters),
+        page=paginate(
+            conformity.register_query(filters),
+            page_number(request.args.get("page")),
+            scalars=False,
+        ),
         filter_args={key: value for key, value in asdict(filters).items() if value},
         coverage=conformity.coverage(),
         status_labels=conformity.REGISTER_STATUSES,

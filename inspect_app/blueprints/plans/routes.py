@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,12 +23,15 @@ from inspect_app.blueprints.plans.forms import (
     PlanImportForm,
     RemoveForm,
 )
+from inspect_app.blueprints.plans.list_forms import PlanInspectionFilterForm
 from inspect_app.extensions import db
 from inspect_app.models import InspectionPlan, Role
 from inspect_app.permissions import STAFF_ROLES, roles_required
-from inspect_app.services import decisions, plans
+from inspect_app.services import decisions, plan_lists, plans
+from inspect_app.services.pagination import page_number, paginate
 from inspect_app.services.workbooks import plan_annex_export, plan_import
 from inspect_app.web.boundary import unit_of_work
+from inspect_app.web.jobs import start_job
 from inspect_app.web.loaders import load_plan, load_plan_inspection
 from inspect_app.web.workbook_import import WorkbookImport
 
@@ -65,9 +67,13 @@ def create():
 @roles_required(*STAFF_ROLES)
 def detail(plan_id: int):
     plan = load_plan(plan_id)
+    form = PlanInspectionFilterForm(formdata=request.args, leads=plan_lists.plan_leads(plan))
+    query = plan_lists.plan_inspections_query(plan, form.filters())
     return render_template(
         "plans/detail.html",
         plan=plan,
+        filter_form=form,
+        page=paginate(query, page_number(request.args.get("page"))),
         counts=plans.plan_counts(plan),
         actions=plans.allowed_actions(current_user, plan),
         amendment=request.args.get("amendment", type=int),
@@ -232,13 +238,9 @@ def annex(plan_id: int):
 @bp.route("/<int:plan_id>/annex.xlsx")
 @roles_required(*STAFF_ROLES)
 def annex_xlsx(plan_id: int):
+    """The annex workbook, made by a job (a plan may hold 12,000 inspections)."""
     plan = load_plan(plan_id)
-    return send_file(
-        io.BytesIO(plan_annex_export.annex_xlsx(plan)),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name=f"phu-luc-ke-hoach-{plan.year}.xlsx",
-    )
+    return start_job("export:plan_annex", {"plan_id": plan.id})
 
 
 class PlanImport(WorkbookImport):
@@ -251,7 +253,7 @@ class PlanImport(WorkbookImport):
     stale_message = None
 
     def prefill(self, form):
-        form.year.data = datetime.now().year + 1
+        form.year.data = clock.today().year + 1
 
     def read(self, data, form):
         result = plan_import.read_plan_workbook(data, int(form.year.data))
@@ -264,6 +266,16 @@ class PlanImport(WorkbookImport):
             "year": str(form.year.data),
             "number": (form.number.data or "").strip(),
             "signed_on": form.signed_on.data.strftime("%d/%m/%Y") if form.signed_on.data else "",
+            "issuer": form.issuer.data or plan_import.DEFAULT_ISSUER,
+        }
+
+    job_kind = "import:plan"
+
+    def job_params(self, form):
+        return {
+            "year": int(form.year.data),
+            "decision": form.number.data or "",
+            "signed_on": form.signed_on.data or "",
             "issuer": form.issuer.data or plan_import.DEFAULT_ISSUER,
         }
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
-from flask import flash, redirect, render_template, send_file, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,7 +12,8 @@ from inspect_app.blueprints.reports.charts import bar_chart
 from inspect_app.models import Conclusion, Role, Severity, TrainingKind
 from inspect_app.permissions import DEPARTMENT_ROLES, roles_required
 from inspect_app.services import finding_kpis, tallies
-from inspect_app.services.workbooks import history_import, tally_export
+from inspect_app.services.workbooks import history_import
+from inspect_app.web.jobs import start_job
 from inspect_app.web.periods import chosen_period
 from inspect_app.web.workbook_import import WorkbookImport
 
@@ -52,12 +51,7 @@ def export():
         for error in form.last.errors:
             flash(error, "danger")
         return redirect(url_for("reports.index"))
-    return send_file(
-        io.BytesIO(tally_export.tally_workbook(*period)),
-        mimetype=tally_export.XLSX_MIMETYPE,
-        as_attachment=True,
-        download_name=tally_export.tally_filename(*period),
-    )
+    return start_job("export:tallies", {"from": period[0], "to": period[1]})
 
 
 class HistoryImport(WorkbookImport):
@@ -65,6 +59,7 @@ class HistoryImport(WorkbookImport):
 
     template = "reports/import.html"
     upload_endpoint = "reports.import_upload"
+    job_kind = "import:inspections"
     stale_message = _l("Dữ liệu đã thay đổi từ lúc xem trước; chưa ghi gì. Hãy xem các lỗi.")
 
     def context(self):

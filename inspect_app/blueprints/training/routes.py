@@ -29,6 +29,7 @@ from inspect_app.permissions import DEPARTMENT_ROLES, roles_required
 from inspect_app.services import agencies, training
 from inspect_app.services.workbooks import participant_import, training_export
 from inspect_app.web.boundary import unit_of_work
+from inspect_app.web.jobs import start_job
 from inspect_app.web.loaders import load_course, load_participant
 from inspect_app.web.workbook_import import WorkbookImport
 
@@ -56,10 +57,10 @@ def index():
 @roles_required(*DEPARTMENT_ROLES)
 def register_xlsx():
     form = CourseFilterForm(formdata=request.args, years=training.course_years())
-    courses = db.session.scalars(training.course_query(**form.filters())).all()
-    courses = sorted(courses, key=lambda c: (c.start_on, c.id))
-    data = training_export.register_xlsx(courses, _("Sổ theo dõi các khóa đào tạo HTQLCL"))
-    return send_xlsx(data, "so-dao-tao.xlsx")
+    filters = form.filters()
+    kind = filters.get("kind")
+    params = {"year": filters.get("year"), "kind": kind.value if kind else None}
+    return start_job("export:training_register", {"filters": params})
 
 
 def _saved(course: TrainingCourse):
@@ -173,8 +174,13 @@ class ParticipantImport(WorkbookImport):
     upload_endpoint = "training.import_upload"
     stale_message = None
 
+    job_kind = "import:participants"
+
     def __init__(self, course: TrainingCourse):
         self.course = course
+
+    def job_params(self, form):
+        return {"course_id": self.course.id}
 
     def context(self):
         return {"course": self.course}

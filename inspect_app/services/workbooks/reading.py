@@ -7,6 +7,7 @@ finds the header row, maps headers to columns and turns whole-file problems into
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -15,6 +16,8 @@ from typing import IO
 from flask_babel import gettext as _
 
 from inspect_app.models.base import search_key
+from inspect_app.services import progress
+from inspect_app.services.workbooks.limits import LimitExceeded, check_workbook
 
 
 class SheetError(Exception):
@@ -52,11 +55,16 @@ def first_sheet(source: bytes | str | IO[bytes]):
     """
     from openpyxl import load_workbook
 
+    handle = io.BytesIO(source) if isinstance(source, bytes) else source
     try:
-        handle = io.BytesIO(source) if isinstance(source, bytes) else source
+        row_count = _checked(handle)
         workbook = load_workbook(handle, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
+        #: rows the sheet's XML holds (blank ones included), for progress reports.
+        sheet.row_count = row_count
         sheet.reset_dimensions()  # some writers store a wrong size; read what is really there
+    except SheetError:
+        raise
     except Exception:  # any unreadable upload (zip, xml, format) is the same for the user
         raise SheetError(
             _("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ. Hãy lưu tệp dưới dạng .xlsx.")
@@ -69,6 +77,21 @@ def first_sheet(source: bytes | str | IO[bytes]):
         raise SheetError(_("Không đọc được nội dung bảng tính.")) from exc
     finally:
         workbook.close()
+
+
+def _checked(handle) -> int | None:
+    """Refuse a workbook past the limits (SheetError); its first sheet's row count."""
+    try:
+        if isinstance(handle, str | os.PathLike):
+            with open(handle, "rb") as fh:
+                return check_workbook(fh)
+        start = handle.tell()
+        try:
+            return check_workbook(handle)
+        finally:
+            handle.seek(start)
+    except LimitExceeded as exc:
+        raise SheetError(exc.message) from None
 
 
 def find_header(
@@ -126,7 +149,9 @@ def read_sheet(
     """
     try:
         with first_sheet(source) as sheet:
-            read_rows(enumerate(sheet.iter_rows(values_only=not cells), start=1))
+            rows = sheet.iter_rows(values_only=not cells)
+            counted = progress.counted(rows, "read", getattr(sheet, "row_count", None))
+            read_rows(enumerate(counted, start=1))
     except SheetError as exc:
         result.discard_rows()
         result.file_errors.append(exc.message)

@@ -33,7 +33,7 @@ from inspect_app.models import (
     TrainingParticipant,
     User,
 )
-from inspect_app.services import finding_kpis, tallies
+from inspect_app.services import finding_kpis, progress, tallies
 from inspect_app.services.spreadsheet_safety import safe_cell
 
 #: a cell from user text starting with one of these would be read as a formula.
@@ -299,7 +299,8 @@ INSPECTION_COLUMNS = [
 
 
 def _stream(query):
-    return db.session.execute(query.execution_options(yield_per=STREAM_BATCH))
+    rows = db.session.execute(query.execution_options(yield_per=STREAM_BATCH))
+    return progress.counted(rows, "write")
 
 
 def _write_inspections(workbook, styles: _Styles, first: int, last: int) -> None:
