@@ -3,7 +3,7 @@
 Every agency active on 01/01 of the year (and not merged away) gets a score: the sum of the
 points of its risk reasons. Each reason is one SQL query over the whole register returning
 `(agency_id, count[, detail])`; `REASONS` lists them, so a new source of risk (the
-regulation tracker's stale processes, once it exists) plugs in as one more entry with its
+regulation tracker's stale processes is one of them) plugs in as one more entry with its
 default weight. High scores go on-site, low ones by dossier; agencies due under the
 coverage rule are always proposed; on-site visits are spread over the quarters within the
 teams' capacity. Nothing here writes except `save_settings`, `adjust` and
@@ -255,6 +255,15 @@ def _merged_or_new(ctx: Context) -> Select:
     )
 
 
+def _stale_processes(ctx: Context) -> Select:
+    from inspect_app.services import regulations
+
+    rows = regulations.stale_rows(ctx.day).subquery()
+    return select(rows.c.agency_id, func.count(), func.min(rows.c.stale_since)).group_by(
+        rows.c.agency_id
+    )
+
+
 def _day(value) -> str:
     if isinstance(value, str):  # SQLite returns aggregated dates as text
         value = date.fromisoformat(value[:10])
@@ -348,8 +357,20 @@ REASONS: list[Reason] = [
             "Thành lập mới hoặc nhận sáp nhập ngày %(day)s, chưa được kiểm tra từ đó", day=_day(d)
         ),
     ),
-    # `stale_processes` (processes gone stale under changed legal documents, 5.11) plugs in
-    # here once the regulation tracker exists: one more Reason with its query.
+    Reason(
+        "stale_processes",
+        _l("Quy trình ISO chưa cập nhật theo văn bản pháp luật đã thay đổi"),
+        2,
+        _stale_processes,
+        lambda w, n, d: w.ngettext(
+            "%(num)d quy trình ISO chưa cập nhật theo văn bản pháp luật thay đổi (từ %(day)s)",
+            "%(num)d quy trình ISO chưa cập nhật theo văn bản pháp luật thay đổi (từ %(day)s)",
+            n,
+            day=_day(d),
+        ),
+        per_count=True,
+        unit=_l("điểm mỗi quy trình"),
+    ),
 ]
 
 
