@@ -19,7 +19,7 @@ AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "ax
 BLOCKING = ("serious", "critical")
 #: links that are not pages: files, exports, the language switch, logging out.
 SKIP = re.compile(
-    r"(/logout|/static/|/files?/|/download|/export|\.xlsx|\.csv|\.json|\.pdf|\.zip|"
+    r"(/logout|/static/|/files?/|/download|/export|\.xlsx|\.csv|\.json|\.pdf|\.zip|\.docx|\.ics|/result|"
     r"format=|/sw\.js|/evidence/\d+$|/attachment)"
 )
 
