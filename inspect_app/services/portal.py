@@ -23,7 +23,7 @@ from inspect_app.models import (
     Role,
     Severity,
 )
-from inspect_app.services import audit, evidence, findings, notifications
+from inspect_app.services import audit, dossier_contents, evidence, findings, notifications
 from inspect_app.services.inspection_workflow import transition
 
 #: document types offered for dossier files (kind of document, EvidenceFile.document_type).
@@ -104,6 +104,12 @@ def _require_open_dossier(inspection: Inspection) -> None:
         )
 
 
+def dossier_document_types(inspection: Inspection) -> list[str]:
+    """The kinds a dossier file may have: the documents the team asked for, then the list."""
+    requested = dossier_contents.requested_documents(inspection.dossier_request)
+    return requested + [t for t in DOSSIER_DOCUMENT_TYPES if t not in requested]
+
+
 def add_dossier_file(
     inspection: Inspection,
     file,
@@ -119,7 +125,7 @@ def add_dossier_file(
     document_type = (document_type or "").strip()
     if not document_type:
         raise PortalError(_("Cần chọn loại tài liệu."))
-    if document_type not in DOSSIER_DOCUMENT_TYPES:
+    if document_type not in dossier_document_types(inspection):
         raise PortalError(_("Loại tài liệu không có trong danh mục."))
     if effective_on is None:
         raise PortalError(_("Cần nhập ngày hiệu lực của tài liệu."))

@@ -66,6 +66,7 @@ def test_an_amendment_reaches_the_agency_and_the_inspector(page, new_page, track
     expect(
         page.get_by_text("Văn bản này làm 2 quy trình của 2 cơ quan cần cập nhật; 0 đã cập nhật")
     ).to_be_visible()
+    page.get_by_role("button", name="Danh mục").click()  # the registers menu
     page.get_by_role("link", name="Văn bản & quy trình").click()
     expect(page.locator("table.by-agency")).to_contain_text("UBND xã Tịnh Khê")
 

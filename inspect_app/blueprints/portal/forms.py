@@ -17,8 +17,8 @@ from wtforms.validators import (
 
 from inspect_app import clock
 from inspect_app.models import Standard
-from inspect_app.services import conformity, dossier_contents
-from inspect_app.services.portal import DOSSIER_DOCUMENT_TYPES
+from inspect_app.services import conformity
+from inspect_app.services.portal import DOSSIER_DOCUMENT_TYPES, dossier_document_types
 from inspect_app.storage import ACCEPT, ALLOWED_EXTENSIONS
 from inspect_app.web.forms import ChoiceField, DayField, options, required
 
@@ -84,12 +84,10 @@ class DossierFileForm(FlaskForm):
     def __init__(self, *args, inspection=None, **kwargs):
         super().__init__(*args, **kwargs)
         # the documents the team asked for come first, so that each file answers one.
-        requested = dossier_contents.requested_documents(
-            inspection.dossier_request if inspection is not None else None
-        )
-        others = [t for t in DOSSIER_DOCUMENT_TYPES if t not in requested]
+        kinds = dossier_document_types(inspection) if inspection is not None else []
         self.document_type.choices = options(
-            [("", _l("— Chọn loại tài liệu —"))] + [(t, t) for t in requested + others]
+            [("", _l("— Chọn loại tài liệu —"))]
+            + [(t, t) for t in kinds or DOSSIER_DOCUMENT_TYPES]
         )
 
     def validate_effective_on(self, field) -> None:
