@@ -11,6 +11,10 @@ from inspect_app.extensions import db
 from inspect_app.models.base import TimestampMixin, enum_type, search_key
 from inspect_app.models.enums import AgencyLevel
 
+#: the province's People's Committee: the root of the register, which the departments and
+#: communes report to; it is not itself inspected, so registers and coverage leave it out.
+REGISTER_ROOT_CODE = "UBND-TINH"
+
 
 class Agency(TimestampMixin, db.Model):
     __tablename__ = "agencies"

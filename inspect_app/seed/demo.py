@@ -53,6 +53,7 @@ from inspect_app.models import (
     TrainingParticipant,
     User,
 )
+from inspect_app.models.agency import REGISTER_ROOT_CODE
 from inspect_app.seed import demo_followup, demo_regulations
 from inspect_app.seed.checklist_content import (
     DEFAULT_TEMPLATE_NAME,
@@ -70,7 +71,7 @@ REFORM_DAY = date(2025, 7, 1)
 DEPARTMENT_MERGER_DAY = date(2025, 3, 1)
 PROVINCE_ISSUER = "UBND tỉnh Quảng Ngãi"
 #: the register's root: departments, districts and today's communes name it as their parent.
-ROOT_CODE = "UBND-TINH"
+ROOT_CODE = REGISTER_ROOT_CODE
 DOST_ISSUER = "Sở Khoa học và Công nghệ tỉnh Quảng Ngãi"
 PLAN_SUMMARY = (
     "Phê duyệt Kế hoạch kiểm tra việc xây dựng, áp dụng, duy trì, cải tiến HTQLCL theo "

@@ -27,6 +27,7 @@ from inspect_app.models import (
     ConformityAnnouncement,
     Standard,
 )
+from inspect_app.models.agency import REGISTER_ROOT_CODE
 from inspect_app.models.base import search_key, utcnow
 from inspect_app.services import audit, evidence, notifications
 from inspect_app.services.dashboard import conformity_coverage
@@ -216,7 +217,7 @@ def register_query(filters: RegisterFilters | None = None):
         )
         .outerjoin(latest, and_(latest.c.agency_id == Agency.id, latest.c.rank == 1))
         .outerjoin(waiting, waiting.c.agency_id == Agency.id)
-        .where(Agency.active_to.is_(None))
+        .where(Agency.active_to.is_(None), Agency.code != REGISTER_ROOT_CODE)
         .order_by(case(LEVEL_ORDER, value=Agency.level), Agency.name_key, Agency.code)
     )
     key = search_key(filters.q)

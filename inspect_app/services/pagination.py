@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 
 from inspect_app.extensions import db
+from inspect_app.services.bounds import MAX_PAGE
 
 PER_PAGE = 50
 API_LIMIT, API_MAX_LIMIT = 100, 1000
@@ -43,7 +44,7 @@ def page_number(raw) -> int:
         number = int(raw)
     except (TypeError, ValueError):
         return 1
-    return number if 1 <= number <= 1_000_000 else 1
+    return number if 1 <= number <= MAX_PAGE else 1
 
 
 def paginate(query: Select, number: int, per_page: int = PER_PAGE, *, scalars=True) -> Page:

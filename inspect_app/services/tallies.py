@@ -45,6 +45,7 @@ from inspect_app.models import (
     TrainingKind,
     TrainingParticipant,
 )
+from inspect_app.models.agency import REGISTER_ROOT_CODE
 
 #: inspections that count as "inspected" in their plan's year.
 DONE_STATUSES = (InspectionStatus.CONDUCTED, InspectionStatus.CONCLUDED)
@@ -258,6 +259,7 @@ def coverage_by_year(first: int, last: int) -> dict[int, dict[str, dict[str, int
         .join(
             Agency,
             and_(
+                Agency.code != REGISTER_ROOT_CODE,
                 or_(Agency.active_from.is_(None), Agency.active_from <= ends.c.day),
                 or_(Agency.active_to.is_(None), Agency.active_to >= ends.c.day),
             ),
@@ -293,7 +295,7 @@ def current_coverage() -> dict[str, dict[str, int]]:
     rows = db.session.execute(
         select(Agency.level, func.count(Agency.id), func.count(announced.c.agency_id))
         .outerjoin(announced, announced.c.agency_id == Agency.id)
-        .where(Agency.active_to.is_(None))
+        .where(Agency.active_to.is_(None), Agency.code != REGISTER_ROOT_CODE)
         .group_by(Agency.level)
     ).all()
     coverage = _empty_coverage()

@@ -32,8 +32,17 @@ def test_registers_are_grouped_in_one_menu_for_the_admin(client, login, make_use
     assert 'class="dropdown-item active" href="/agencies/"' in menu
 
 
-def test_a_lone_register_stays_a_plain_link(client, login, make_user):
-    login(make_user(Role.INSPECTOR))
-    page = client.get("/").text
-    assert "Danh mục" not in page
-    assert 'href="/agencies/"' in page
+def test_a_lone_register_stays_a_plain_link(app, monkeypatch):
+    """A group with one entry for the role is a plain link, not a one-item dropdown."""
+    from inspect_app.web import navigation
+
+    lone = (
+        navigation.NavEntry("main.index", "Trang chủ", (Role.INSPECTOR,)),
+        navigation.NavEntry("agencies.index", "Cơ quan", (Role.INSPECTOR,), navigation.REGISTERS),
+    )
+    monkeypatch.setattr(navigation, "NAV_ENTRIES", lone)
+    user = type("U", (), {"is_authenticated": True, "role": Role.INSPECTOR})()
+    with app.test_request_context("/"):
+        items = navigation.nav_items(user)
+    assert [item.get("children") for item in items] == [None, None]
+    assert [str(item["label"]) for item in items] == ["Trang chủ", "Cơ quan"]

@@ -16,6 +16,7 @@ from inspect_app.extensions import db
 from inspect_app.models import ApiToken, AuditLog, Role, User
 from inspect_app.permissions import locks_self_out, roles_required
 from inspect_app.services import audit_display, audit_queries, users
+from inspect_app.services.pagination import page_number
 from inspect_app.web.boundary import unit_of_work
 from inspect_app.web.forms import options
 from inspect_app.web.loaders import get_child_or_404, load_user
@@ -128,7 +129,7 @@ def audit_log():
     form = AuditFilterForm(request.args)
     filters = _audit_filters(form)
     page = audit_queries.audit_page(
-        filters, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"]
+        filters, page_number(request.args.get("page")), current_app.config["PER_PAGE"]
     )
     entries = [audit_display.describe(entry) for entry in page.items]
     return render_template("admin/audit.html", form=form, page=page, entries=entries)

@@ -18,6 +18,7 @@ from inspect_app.blueprints.agencies.forms import (
 from inspect_app.models import Agency, Role
 from inspect_app.permissions import STAFF_ROLES, can_view_inspection, roles_required
 from inspect_app.services import agencies
+from inspect_app.services.pagination import page_number
 from inspect_app.services.workbooks import agency_import
 from inspect_app.web.boundary import unit_of_work
 from inspect_app.web.loaders import load_agency
@@ -28,7 +29,7 @@ from inspect_app.web.workbook_import import WorkbookImport
 @roles_required(*STAFF_ROLES)
 def index():
     form = AgencySearchForm(formdata=request.args)
-    page = agencies.search_agencies(**form.filters(), page=request.args.get("page", 1, type=int))
+    page = agencies.search_agencies(**form.filters(), page=page_number(request.args.get("page")))
     announced = agencies.announced_ids([agency.id for agency in page.items])
     return render_template("agencies/index.html", form=form, page=page, announced=announced)
 

@@ -11,6 +11,7 @@ from inspect_app.blueprints.decisions.forms import DecisionFilterForm, DecisionF
 from inspect_app.models import Decision, EvidenceFile, Role
 from inspect_app.permissions import roles_required
 from inspect_app.services import decisions, evidence
+from inspect_app.services.pagination import page_number
 from inspect_app.web.boundary import unit_of_work
 from inspect_app.web.loaders import get_child_or_404, get_or_404
 
@@ -19,7 +20,7 @@ from inspect_app.web.loaders import get_child_or_404, get_or_404
 @roles_required(Role.ADMIN, Role.VIEWER)
 def index():
     form = DecisionFilterForm(formdata=request.args, years=decisions.decision_years())
-    page = decisions.list_decisions(form.chosen_year(), page=request.args.get("page", 1, type=int))
+    page = decisions.list_decisions(form.chosen_year(), page=page_number(request.args.get("page")))
     return render_template("decisions/index.html", form=form, page=page)
 
 

@@ -39,6 +39,7 @@ from inspect_app.services import (
 )
 from inspect_app.services import findings_register as register
 from inspect_app.services.inspection_queries import inspection_years
+from inspect_app.services.pagination import page_number
 from inspect_app.services.workbooks.tally_export import XLSX_MIMETYPE
 
 ALL_ROLES = (Role.ADMIN, Role.INSPECTOR, Role.VIEWER, Role.AGENCY)
@@ -77,7 +78,7 @@ def findings_register():
     query = register.register_query(current_user, filters, today)
     page = db.paginate(
         register.ordered(query, today),
-        page=max(request.args.get("page", 1, type=int), 1),
+        page=page_number(request.args.get("page")),
         per_page=current_app.config["PER_PAGE"],
         error_out=False,
     )
@@ -119,7 +120,7 @@ def work_queue(key: str):
     definition = work_queues.definition(current_user, key)
     if definition is None:
         abort(404)
-    number = max(request.args.get("page", 1, type=int), 1)
+    number = page_number(request.args.get("page"))
     rows, total, pages = work_queues.page(
         definition, current_user, clock.today(), number, current_app.config["PER_PAGE"]
     )

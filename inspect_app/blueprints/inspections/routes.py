@@ -29,6 +29,7 @@ from inspect_app.services.inspection_queries import (
     filtered_inspections,
     inspection_years,
 )
+from inspect_app.services.pagination import page_number
 from inspect_app.web.boundary import unit_of_work
 from inspect_app.web.forms import options
 from inspect_app.web.loaders import get_child_or_404, load_inspection
@@ -48,7 +49,7 @@ def index():
     years = inspection_years(current_user)
     form.year.choices = options([("", _("Tất cả"))] + [(y, y) for y in years])
     filters = form.data if form.validate() else {}
-    page = filtered_inspections(current_user, filters, request.args.get("page", 1, type=int))
+    page = filtered_inspections(current_user, filters, page_number(request.args.get("page")))
     return render_template("inspections/index.html", form=form, page=page)
 
 

@@ -12,6 +12,7 @@ from inspect_app.blueprints.jobs import bp
 from inspect_app.extensions import db
 from inspect_app.jobs import service
 from inspect_app.models import Job
+from inspect_app.services.pagination import page_number
 
 
 class CancelForm(FlaskForm):
@@ -28,7 +29,7 @@ def load_job(key: str) -> Job:
 @bp.route("/")
 @login_required
 def index():
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number(request.args.get("page"))
     query = select(Job).where(Job.owner_id == current_user.id)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     per_page = 50

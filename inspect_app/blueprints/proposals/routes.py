@@ -21,6 +21,7 @@ from inspect_app.models import AgencyLevel, Role
 from inspect_app.models.base import search_key
 from inspect_app.permissions import roles_required
 from inspect_app.services import plan_proposal, plans
+from inspect_app.services.pagination import page_number
 from inspect_app.services.plan_proposal import ProposalError
 
 PER_PAGE = 50
@@ -114,7 +115,7 @@ def proposal_view(year, filters: dict, page: int) -> dict:
 def index():
     form = ProposalFilterForm(formdata=request.args)
     year = chosen_year(form)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args.get("page"))
     try:
         view = proposal_view(year, form.filters(), page)
     except ProposalError as exc:

@@ -19,6 +19,7 @@ from inspect_app.extensions import db
 from inspect_app.models import AdministrativeProcedure, Agency, LegalDocument, Role
 from inspect_app.permissions import STAFF_ROLES, roles_required
 from inspect_app.services import regulations
+from inspect_app.services.pagination import page_number
 from inspect_app.services.workbooks import regulation_import
 from inspect_app.web.boundary import unit_of_work
 from inspect_app.web.workbook_import import WorkbookImport
@@ -33,7 +34,7 @@ def index():
     today = regulations.today()
     by_agency = regulations.stale_by_agency(today)
     impacts = regulations.change_impacts(today)
-    page = ListPage(by_agency, request.args.get("page", 1, type=int), PER_PAGE)
+    page = ListPage(by_agency, page_number(request.args.get("page")), PER_PAGE)
     totals = {
         "stale": sum(r["stale"] for r in by_agency),
         "overdue": sum(r["overdue"] for r in by_agency),
@@ -68,7 +69,7 @@ def documents():
     today = regulations.today()
     page = db.paginate(
         regulations.document_query(form.filters(), on=today),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(request.args.get("page")),
         per_page=PER_PAGE,
         error_out=False,
     )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import Agency, AgencyLevel
+from inspect_app.models.agency import REGISTER_ROOT_CODE
 from inspect_app.models.base import search_key
 from inspect_app.services import agencies
 from inspect_app.services.workbooks import reading
@@ -230,7 +231,7 @@ def _check_cells(row: AgencyRow, current: Agency | None, first_row: dict[str, in
 #: a provincial People's Committee named as a parent: "UBND tỉnh Quảng Ngãi".
 PROVINCE_COMMITTEE_RE = re.compile(r"^(?:ubnd|uy ban nhan dan) tinh \S")
 #: the code the register's root gets when an import creates it (as `seed-demo` does).
-ROOT_CODE = "UBND-TINH"
+ROOT_CODE = REGISTER_ROOT_CODE
 
 
 def _committee_key(name: str) -> str:
