@@ -85,7 +85,7 @@ def from_environment() -> dict:
         #: a running job whose worker has not beaten for this long is retried or failed.
         "JOB_STALE_SECONDS": _int_env("JOB_STALE_SECONDS", 120),
         "JOB_MAX_ATTEMPTS": _int_env("JOB_MAX_ATTEMPTS", 3),
-        #: uploaded workbooks are refused past these (services/workbook_limits.py).
+        #: uploaded workbooks are refused past these (services/workbooks/limits.py).
         "WORKBOOK_MAX_ROWS": _int_env("WORKBOOK_MAX_ROWS", 200_000),
         "WORKBOOK_MAX_CELLS": _int_env("WORKBOOK_MAX_CELLS", 4_000_000),
         "WORKBOOK_MAX_STRINGS": _int_env("WORKBOOK_MAX_STRINGS", 1_000_000),
