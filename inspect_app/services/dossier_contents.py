@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+
+from inspect_app.extensions import db
 from inspect_app.models import EvidenceFile, Inspection
 from inspect_app.models.base import search_key
 
@@ -47,11 +50,24 @@ def missing_documents(inspection: Inspection, files: list[EvidenceFile]) -> list
 
 def summary(inspection: Inspection) -> dict:
     """For the team: the requested documents, which are missing, and whether it was sent."""
-    from inspect_app.services.portal import dossier_files
-
     files = dossier_files(inspection) if inspection.dossier_requested_at else []
     return {
         "requested": requested_documents(inspection.dossier_request),
         "missing": missing_documents(inspection, files),
         "files": files,
     }
+
+
+def dossier_files(inspection: Inspection) -> list[EvidenceFile]:
+    """The files the agency handed in for this dossier, in upload order."""
+    return list(
+        db.session.scalars(
+            select(EvidenceFile)
+            .where(
+                EvidenceFile.inspection_id == inspection.id,
+                EvidenceFile.purpose == "dossier",
+                EvidenceFile.finding_id.is_(None),
+            )
+            .order_by(EvidenceFile.uploaded_at, EvidenceFile.id)
+        )
+    )

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from inspect_app import clock
 from inspect_app.errors import DomainError
@@ -24,6 +23,7 @@ from inspect_app.models import (
     Severity,
 )
 from inspect_app.services import audit, dossier_contents, evidence, findings, notifications
+from inspect_app.services.dossier_contents import dossier_files
 from inspect_app.services.inspection_workflow import transition
 
 #: document types offered for dossier files (kind of document, EvidenceFile.document_type).
@@ -76,21 +76,6 @@ def dossier_is_overdue(inspection: Inspection, today: date | None = None) -> boo
         accepts_dossier_files(inspection)
         and inspection.dossier_due is not None
         and inspection.dossier_due < (today or clock.today())
-    )
-
-
-def dossier_files(inspection: Inspection) -> list[EvidenceFile]:
-    """The files the agency handed in for this dossier, in upload order."""
-    return list(
-        db.session.scalars(
-            select(EvidenceFile)
-            .where(
-                EvidenceFile.inspection_id == inspection.id,
-                EvidenceFile.purpose == "dossier",
-                EvidenceFile.finding_id.is_(None),
-            )
-            .order_by(EvidenceFile.uploaded_at, EvidenceFile.id)
-        )
     )
 
 
