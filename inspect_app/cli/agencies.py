@@ -8,6 +8,7 @@ import click
 
 from inspect_app import clock
 from inspect_app.cli.errors import exit_on_domain_error, fail
+from inspect_app.cli.progress import shown_progress
 from inspect_app.extensions import db
 
 
@@ -24,7 +25,8 @@ def import_agencies_command(path: Path):
         data = path.read_bytes()
     except OSError as exc:
         fail(f"cannot read {path}: {exc.strerror or exc}")
-    result = read_agency_workbook(data)
+    with shown_progress():
+        result = read_agency_workbook(data)
     if not result.ok:
         fail(*result.errors)
     with exit_on_domain_error():

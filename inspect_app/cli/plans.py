@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from inspect_app.cli.errors import exit_on_domain_error, fail
+from inspect_app.cli.progress import shown_progress
 from inspect_app.extensions import db
 
 
@@ -34,7 +35,8 @@ def import_plan_command(path: Path, year: int, number, signed_on, issuer):
         data = path.read_bytes()
     except OSError as exc:
         fail(f"cannot read {path}: {exc.strerror or exc}")
-    result = plan_import.read_plan_workbook(data, year)
+    with shown_progress():
+        result = plan_import.read_plan_workbook(data, year)
     if result.ok:
         plan_import.check_plan_year(result)
     if not result.ok:

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from inspect_app.cli.errors import exit_on_domain_error, fail
+from inspect_app.cli.progress import shown_progress
 from inspect_app.extensions import db
 
 
@@ -40,7 +41,8 @@ def import_legal_documents_command(path: Path):
     from inspect_app.services import regulations
     from inspect_app.services.workbooks import regulation_import
 
-    result = regulation_import.read_legal_document_workbook(_read(path))
+    with shown_progress():
+        result = regulation_import.read_legal_document_workbook(_read(path))
     if not result.ok:
         fail(*result.errors)
     with exit_on_domain_error():
@@ -59,7 +61,8 @@ def import_processes_command(path: Path):
     """Import agencies' ISO process catalogues; a later date is a new version."""
     from inspect_app.services.workbooks import regulation_import
 
-    result = regulation_import.read_process_workbook(_read(path))
+    with shown_progress():
+        result = regulation_import.read_process_workbook(_read(path))
     if not result.ok:
         fail(*result.errors)
     with exit_on_domain_error():

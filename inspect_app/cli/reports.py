@@ -9,7 +9,9 @@ from pathlib import Path
 import click
 
 from inspect_app.cli.errors import exit_on_domain_error, fail
+from inspect_app.cli.progress import shown_progress
 from inspect_app.extensions import db
+from inspect_app.services import progress
 
 
 @click.command("export-tallies")
@@ -40,7 +42,7 @@ def export_tallies_command(first: str, last: str, output: Path):
     # Written next to the target and renamed: a failure never leaves half a workbook.
     handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=folder)
     try:
-        with os.fdopen(handle, "wb") as stream:
+        with os.fdopen(handle, "wb") as stream, shown_progress():
             report = tally_export.write_tally_workbook(first_year, last_year, stream)
         os.replace(temporary, output)
     except OSError as exc:
@@ -56,12 +58,6 @@ def export_tallies_command(first: str, last: str, output: Path):
     )
 
 
-def _progress(stage: str, done: int, total: int | None) -> None:
-    what = {"read": "read", "write": "written"}[stage]
-    suffix = f"/{total}" if total else ""
-    click.echo(f"{done}{suffix} rows {what}", err=True)
-
-
 @click.command("import-inspections")
 @click.argument("path", metavar="FILE.xlsx", type=click.Path(dir_okay=False, path_type=Path))
 def import_inspections_command(path: Path):
@@ -71,14 +67,14 @@ def import_inspections_command(path: Path):
     if not path.is_file():
         fail(f"cannot read {path}: no such file")
     try:
-        with path.open("rb") as stream:
-            result = history_import.read_history_workbook(stream, progress=_progress)
+        with path.open("rb") as stream, shown_progress():
+            result = history_import.read_history_workbook(stream)
     except OSError as exc:
         fail(f"cannot read {path}: {exc.strerror or exc}")
     if not result.ok:
         fail(*result.errors)
-    with exit_on_domain_error():
-        added = history_import.apply_history_import(result, progress=_progress)
+    with exit_on_domain_error(), shown_progress():
+        added = history_import.apply_history_import(result, progress=progress.report)
     db.session.commit()
     years = ", ".join(
         f"{c['year']}: {c['new']} ({c['on_site']} on-site, {c['dossier']} dossier)"
