@@ -28,6 +28,7 @@ from inspect_app.models import (
 from inspect_app.models.base import search_key
 from inspect_app.services import agencies, audit
 from inspect_app.services.bounds import row_ids
+from inspect_app.services.pagination import Page, paginate
 
 COURSE_FIELDS = [
     "title",
@@ -309,10 +310,18 @@ def remove_participant(participant: TrainingParticipant) -> None:
     )
 
 
-def set_attendance(course: TrainingCourse, present_ids: set[int]) -> int:
-    """Mark exactly the participants in `present_ids` as present; returns how many changed."""
+def set_attendance(
+    course: TrainingCourse, present_ids: set[int], shown_ids: set[int] | None = None
+) -> int:
+    """Mark exactly the participants in `present_ids` as present; returns how many changed.
+
+    `shown_ids` limits the change to the participants the form showed (one page of a long
+    list); the others keep their attendance. None means every participant.
+    """
     changed = 0
     for participant in course.participants:
+        if shown_ids is not None and participant.id not in shown_ids:
+            continue
         attended = participant.id in present_ids
         if participant.attended is attended:
             continue
@@ -326,6 +335,57 @@ def set_attendance(course: TrainingCourse, present_ids: set[int]) -> int:
         )
     db.session.flush()
     return changed
+
+
+#: a course page lists every candidate agency up to this many; past it, the field asks the
+#: server for the agencies matching what the user types (`suggest_candidates`).
+CANDIDATE_LIMIT = 300
+SUGGEST_LIMIT = 20
+PARTICIPANTS_PER_PAGE = 100
+
+
+def candidate_query(course: TrainingCourse) -> Select:
+    """Agencies a participant may come from: active now and already during the course."""
+    return select(Agency).where(
+        Agency.active_to.is_(None),
+        or_(Agency.active_from.is_(None), Agency.active_from <= course.end_on),
+    )
+
+
+def course_candidates(course: TrainingCourse) -> list[Agency] | None:
+    """Every candidate agency by name, or None when there are more than CANDIDATE_LIMIT."""
+    query = candidate_query(course)
+    if db.session.scalar(select(func.count()).select_from(query.subquery())) > CANDIDATE_LIMIT:
+        return None
+    return list(db.session.scalars(query.order_by(Agency.name_key)))
+
+
+def suggest_candidates(course: TrainingCourse, text: str | None) -> list[Agency]:
+    """The first candidate agencies whose name or code contains `text` (any diacritics)."""
+    key = search_key(text)
+    if not key:
+        return []
+    query = candidate_query(course).where(
+        or_(
+            Agency.name_key.contains(key, autoescape=True),
+            func.lower(Agency.code).contains(key, autoescape=True),
+        )
+    )
+    order = (agencies.level_order(), Agency.name_key, Agency.id)
+    return list(db.session.scalars(query.order_by(*order).limit(SUGGEST_LIMIT)))
+
+
+def participant_page(course: TrainingCourse, number: int) -> Page:
+    """One page of the course's participants, with their agency and ISO officer."""
+    query = (
+        select(TrainingParticipant)
+        .where(TrainingParticipant.course_id == course.id)
+        .options(
+            selectinload(TrainingParticipant.agency), selectinload(TrainingParticipant.iso_officer)
+        )
+        .order_by(TrainingParticipant.id)
+    )
+    return paginate(query, number, PARTICIPANTS_PER_PAGE)
 
 
 def relink_officers(course: TrainingCourse) -> None:

@@ -518,6 +518,31 @@ def test_unknown_plans_and_foreign_inspections_answer_404(
     assert client.get(url).status_code == 404
 
 
+def test_a_large_annex_prints_in_parts_numbered_across_them(
+    client, login, admin, approved, make_agency, amending, monkeypatch
+):
+    from inspect_app.services.workbooks import plan_annex_export
+
+    add(approved, make_agency("Sở Nội vụ"), decision=amending)
+    add(approved, make_agency("UBND xã An Phú", level=AgencyLevel.COMMUNE), decision=amending)
+    cancelled = add(approved, make_agency("Sở Y tế"), decision=amending)
+    plans.remove_inspection(cancelled, decision=amending, reason="Sáp nhập", by=admin)
+    db.session.commit()
+    whole = [row.agency for row in plan_annex_export.annex_rows(approved)]
+    monkeypatch.setattr(plan_annex_export, "ANNEX_PART_ROWS", 3)
+    login(admin)
+
+    first = client.get(f"/plans/{approved.id}/annex").get_data(as_text=True)
+    second = client.get(f"/plans/{approved.id}/annex?page=2").get_data(as_text=True)
+
+    assert "Phụ lục có 4 cơ quan, chia thành 2 phần, mỗi phần 3 cơ quan" in first
+    assert "Phần 1/2 (số thứ tự 1–3)" in first and "Phần 2/2 (số thứ tự 4–4)" in second
+    assert [name for name in whole if name in first] == whole[:3]
+    assert [name for name in whole if name in second] == whole[3:]
+    assert '<td class="text-center">4</td>' in second and "Sở Y tế" not in first + second
+    assert f'href="/plans/{approved.id}/annex?page=1"' in second
+
+
 def test_annex_page_and_workbook(client, login, admin, approved, make_agency, amending):
     add(approved, make_agency('=HYPERLINK("x")', code="-X1"), decision=amending)
     db.session.commit()

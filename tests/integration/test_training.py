@@ -454,6 +454,81 @@ def test_attendance_for_someone_of_another_course_changes_nothing(
     assert stranger.attended is False
 
 
+def test_a_long_list_is_paged_and_attendance_changes_only_the_page_shown(
+    client, login, admin, course, three, monkeypatch
+):
+    monkeypatch.setattr(training, "PARTICIPANTS_PER_PAGE", 2)
+    login(admin)
+
+    first = page_text(client.get(f"/training/courses/{course.id}"))
+    second = page_text(client.get(f"/training/courses/{course.id}?page=2"))
+    assert "Trần Văn Bình" in first and "Lê Thị Bích" in first and "Võ Văn Cường" not in first
+    assert "Võ Văn Cường" in second and "Trần Văn Bình" not in second
+    assert "<td>3</td>" in second, "numbering continues from the first page"
+    assert "3 học viên, 1 có mặt" in second  # counted over the course, not the page
+    assert f'name="shown" value="{three[2].id}"' in second
+    assert "Điểm danh được lưu cho các học viên trên trang này." in second
+
+    response = client.post(
+        f"/training/courses/{course.id}/attendance",
+        data={"present": [], "shown": [str(three[2].id)], "page": "2"},
+    )
+
+    location = response.headers["Location"]
+    assert location.endswith(f"/training/courses/{course.id}?page=2#participants")
+    assert [p.attended for p in three] == [False, False, False]
+    client.post(
+        f"/training/courses/{course.id}/attendance",
+        data={"present": [str(three[0].id)], "shown": [str(three[0].id), str(three[1].id)]},
+    )
+    assert [p.attended for p in three] == [True, False, False]
+
+
+def test_attendance_refuses_a_shown_participant_of_another_course(
+    client, login, admin, course, three, justice
+):
+    other = make_course("Khóa khác")
+    stranger = training.add_participant(other, agency=justice, name="Người khác", attended=True)
+    db.session.commit()
+    login(admin)
+
+    client.post(
+        f"/training/courses/{course.id}/attendance",
+        data={"present": [], "shown": [str(stranger.id), str(three[2].id)]},
+    )
+
+    assert [p.attended for p in three] == [False, False, True]
+    assert stranger.attended is True
+
+
+def test_many_candidate_agencies_are_suggested_as_the_admin_types(
+    client, login, admin, course, make_agency, monkeypatch
+):
+    make_agency("UBND xã An Bình", code="XAB", level=AgencyLevel.COMMUNE)
+    make_agency("UBND xã An Hòa", code="XAH", level=AgencyLevel.COMMUNE)
+    commune = AgencyLevel.COMMUNE
+    make_agency("UBND xã An Phú", code="XAP", level=commune, active_to=date(2025, 6, 30))
+    make_agency("UBND xã Mới", code="XMOI", level=commune, active_from=date(2026, 7, 1))
+    login(admin)
+
+    listed = page_text(client.get(f"/training/courses/{course.id}"))
+    assert '<option value="XAB">' in listed and "data-suggest" not in listed
+
+    monkeypatch.setattr(training, "CANDIDATE_LIMIT", 1)
+    page = page_text(client.get(f"/training/courses/{course.id}"))
+    assert '<option value="XAB">' not in page
+    assert f'data-suggest="/training/courses/{course.id}/candidates"' in page
+
+    found = client.get(f"/training/courses/{course.id}/candidates?q=ubnd xa an").get_json()
+    # merged away before the course, or founded after it: not offered
+    assert [a["code"] for a in found["agencies"]] == ["XAB", "XAH"]
+    assert found["agencies"][0] == {"code": "XAB", "name": "UBND xã An Bình", "level": "Cấp xã"}
+    assert client.get(f"/training/courses/{course.id}/candidates?q=").get_json() == {"agencies": []}
+    assert client.get(f"/training/courses/{course.id}/candidates?q=xmoi").get_json() == {
+        "agencies": []
+    }
+
+
 def test_printable_attendance_sheet(client, login, make_user, course, three):
     login(make_user(Role.VIEWER))
 

@@ -228,6 +228,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
         (m, f"training.{e}"): ADMIN
         for m, e in [
             ("POST", "attendance"),
+            ("GET", "candidates"),
             ("GET", "edit"),
             ("POST", "edit"),
             ("GET", "import_upload"),

@@ -232,7 +232,8 @@ def close(plan_id: int):
 @roles_required(*STAFF_ROLES)
 def annex(plan_id: int):
     plan = load_plan(plan_id)
-    return render_template("plans/annex.html", plan=plan, rows=plan_annex_export.annex_rows(plan))
+    part = plan_annex_export.annex_page(plan, page_number(request.args.get("page")))
+    return render_template("plans/annex.html", plan=plan, part=part)
 
 
 @bp.route("/<int:plan_id>/annex.xlsx")

@@ -25,7 +25,7 @@ from inspect_app.models import (
     TrainingKind,
 )
 from inspect_app.services import training
-from inspect_app.services.bounds import row_id, row_ids
+from inspect_app.services.bounds import MAX_PAGE, row_id, row_ids
 from inspect_app.services.workbooks.plan_import import DEFAULT_ISSUER
 from inspect_app.web.forms import ChoiceField, DayField, options, required
 
@@ -241,18 +241,26 @@ class AttendanceForm(FlaskForm):
     """The ticked participants of a course are present; the others are not."""
 
     present = SelectMultipleField(choices=[], default=[], validate_choice=False)
+    #: the participants the page showed (one page of a long list); absent means all of them.
+    shown = SelectMultipleField(choices=[], default=[], validate_choice=False)
+    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_PAGE)])
 
     def __init__(self, *args, course: TrainingCourse, **kwargs):
         super().__init__(*args, **kwargs)
         self.course = course
 
-    def validate_present(self, field) -> None:
+    def _check_participants(self, field) -> None:
         known = {str(p.id) for p in self.course.participants}
         if any(value not in known for value in field.data or []):
             raise ValidationError(_l("Học viên đã chọn không thuộc khóa đào tạo này."))
 
+    validate_present = validate_shown = _check_participants
+
     def present_ids(self) -> set[int]:
         return {int(value) for value in self.present.data or []}
+
+    def shown_ids(self) -> set[int] | None:
+        return {int(value) for value in self.shown.data} if self.shown.data else None
 
 
 class ActionForm(FlaskForm):

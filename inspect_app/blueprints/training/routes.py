@@ -26,7 +26,8 @@ from inspect_app.blueprints.training.forms import (
 from inspect_app.extensions import db
 from inspect_app.models import Role, TrainingCourse, TrainingKind
 from inspect_app.permissions import DEPARTMENT_ROLES, roles_required
-from inspect_app.services import agencies, training
+from inspect_app.services import training
+from inspect_app.services.pagination import page_number
 from inspect_app.services.workbooks import participant_import, training_export
 from inspect_app.web.boundary import unit_of_work
 from inspect_app.web.jobs import start_job
@@ -36,8 +37,8 @@ from inspect_app.web.workbook_import import WorkbookImport
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def course_url(course: TrainingCourse) -> str:
-    return url_for("training.detail", course_id=course.id)
+def course_url(course: TrainingCourse, page: int | None = None) -> str:
+    return url_for("training.detail", course_id=course.id, page=page if page != 1 else None)
 
 
 def send_xlsx(data: bytes, name: str):
@@ -94,17 +95,18 @@ def edit(course_id: int):
 
 
 def render_detail(course: TrainingCourse, participant_form: ParticipantForm | None = None):
+    page = training.participant_page(course, page_number(request.args.get("page")))
+    total, present = training.participant_counts([course.id])[course.id]
     return render_template(
         "training/detail.html",
         course=course,
+        page=page,
+        total=total,
+        present=present,
         participant_form=participant_form or ParticipantForm(course=course),
         attendance_form=AttendanceForm(course=course),
         action_form=ActionForm(),
-        candidates=[
-            a
-            for a in agencies.active_agencies()
-            if training.active_during(a, course.start_on, course.end_on)
-        ],
+        candidates=training.course_candidates(course),
     )
 
 
@@ -112,6 +114,20 @@ def render_detail(course: TrainingCourse, participant_form: ParticipantForm | No
 @roles_required(*DEPARTMENT_ROLES)
 def detail(course_id: int):
     return render_detail(load_course(course_id))
+
+
+@bp.route("/courses/<int:course_id>/candidates")
+@roles_required(Role.ADMIN)
+def candidates(course_id: int):
+    """Agencies a participant may come from, matching `q` (the add form's suggestions)."""
+    course = load_course(course_id)
+    found = training.suggest_candidates(course, request.args.get("q", "")[:100])
+    return {
+        "agencies": [
+            {"code": agency.code, "name": agency.name, "level": agency.level.label}
+            for agency in found
+        ]
+    }
 
 
 @bp.route("/courses/<int:course_id>/participants", methods=["POST"])
@@ -148,16 +164,14 @@ def attendance(course_id: int):
     if not form.validate_on_submit():
         flash(" ".join(str(e) for e in form.present.errors) or _("Yêu cầu không hợp lệ."), "danger")
         return redirect(course_url(course) + "#participants")
-    present = form.present_ids()
-    message = _(
-        "Đã ghi nhận điểm danh: %(n)d/%(total)d học viên có mặt.",
-        n=len(present),
-        total=len(course.participants),
-    )
     with unit_of_work():
-        training.set_attendance(course, present)
-        flash(message, "success")
-    return redirect(course_url(course) + "#participants")
+        training.set_attendance(course, form.present_ids(), form.shown_ids())
+        total, present = training.participant_counts([course.id])[course.id]
+        flash(
+            _("Đã ghi nhận điểm danh: %(n)d/%(total)d học viên có mặt.", n=present, total=total),
+            "success",
+        )
+    return redirect(course_url(course, form.page.data) + "#participants")
 
 
 @bp.route("/courses/<int:course_id>/attendance-sheet")

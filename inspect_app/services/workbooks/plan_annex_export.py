@@ -7,11 +7,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, selectinload
 
-from inspect_app.models import AgencyLevel, InspectionPlan, InspectionStatus
+from inspect_app.models import Agency, Inspection, InspectionPlan, InspectionStatus
+from inspect_app.services.agencies import LEVEL_RANK, level_order
+from inspect_app.services.pagination import Page, paginate
 from inspect_app.services.workbooks.tally_export import safe_text
 
-LEVEL_RANK = {AgencyLevel.PROVINCIAL: 0, AgencyLevel.DISTRICT: 1, AgencyLevel.COMMUNE: 2}
+#: the printable annex of a large plan comes in parts of this many rows (one page load each).
+ANNEX_PART_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -42,27 +47,46 @@ class AnnexRow:
         return lead + self.members
 
 
+def _annex_row(number: int, insp: Inspection) -> AnnexRow:
+    externals = [line for line in (insp.external_members or "").splitlines() if line.strip()]
+    return AnnexRow(
+        number=number,
+        code=insp.agency.code,
+        agency=insp.agency.name,
+        level=str(insp.agency.level.label),
+        mode=str(insp.mode.label),
+        planned_from=insp.planned_from,
+        planned_to=insp.planned_to,
+        lead=insp.lead.full_name if insp.lead else "",
+        members=[m.full_name for m in insp.members] + externals,
+    )
+
+
 def annex_rows(plan: InspectionPlan) -> list[AnnexRow]:
     """The plan's inspections that still stand, by level then name."""
     kept = [i for i in plan.inspections if i.status is not InspectionStatus.CANCELLED]
     kept.sort(key=lambda i: (LEVEL_RANK.get(i.agency.level, 3), i.agency.name_key, i.id))
-    rows = []
-    for number, insp in enumerate(kept, start=1):
-        externals = [line for line in (insp.external_members or "").splitlines() if line.strip()]
-        rows.append(
-            AnnexRow(
-                number=number,
-                code=insp.agency.code,
-                agency=insp.agency.name,
-                level=str(insp.agency.level.label),
-                mode=str(insp.mode.label),
-                planned_from=insp.planned_from,
-                planned_to=insp.planned_to,
-                lead=insp.lead.full_name if insp.lead else "",
-                members=[m.full_name for m in insp.members] + externals,
-            )
+    return [_annex_row(number, insp) for number, insp in enumerate(kept, start=1)]
+
+
+def annex_page(plan: InspectionPlan, number: int, per_page: int | None = None) -> Page:
+    """One part of the annex (`annex_rows` in the same order), numbered across the parts."""
+    query = (
+        select(Inspection)
+        .join(Inspection.agency)
+        .where(Inspection.plan_id == plan.id, Inspection.status != InspectionStatus.CANCELLED)
+        .options(
+            contains_eager(Inspection.agency),
+            selectinload(Inspection.lead),
+            selectinload(Inspection.members),
         )
-    return rows
+        .order_by(level_order(), Agency.name_key, Inspection.id)
+    )
+    page = paginate(query, number, per_page or ANNEX_PART_ROWS)
+    page.items = [
+        _annex_row(page.first_index + offset, insp) for offset, insp in enumerate(page.items)
+    ]
+    return page
 
 
 def annex_xlsx(plan: InspectionPlan) -> bytes:
