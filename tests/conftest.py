@@ -67,6 +67,23 @@ def upgrade_to_head(app) -> None:
         upgrade()
 
 
+def _worker_database(url):
+    """The PostgreSQL database of this pytest-xdist worker (`<name>_gw0`, …), created when
+    missing, so that parallel workers never truncate each other's tables; without xdist, the
+    database of TEST_DATABASE_URL itself."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    name = f"{url.database}_{worker}"
+    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return url.set(database=name)
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory, backend):
     """A database at the head revision, built once per backend and copied for each test."""
@@ -78,7 +95,7 @@ def migrated_template(tmp_path_factory, backend):
         with app.app_context():
             db.engine.dispose()
         return {"backend": backend, "path": path}
-    url = make_url(_pg_url(TEST_DATABASE_URL))
+    url = _worker_database(make_url(_pg_url(TEST_DATABASE_URL)))
     app = create_app(_config(base, url.render_as_string(hide_password=False)))
     with app.app_context():
         db.drop_all()
