@@ -55,8 +55,12 @@ run: install
 lint: install
 	@$(BIN)/ruff check --quiet .
 
+# Two workers (pytest-xdist) by default, one per core of a CI machine; TEST_WORKERS=0 runs
+# everything in one process.
+TEST_WORKERS ?= 2
+
 test: lint
-	@$(BIN)/pytest -q -p no:cacheprovider
+	@$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --durations=15
 
 extract-messages: install
 	@$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs '.*' --no-location --sort-output -o inspect_app/translations/messages.pot .
