@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, BinaryIO, NamedTuple, Protocol
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask, current_app
 from flask_babel import gettext as _
 
@@ -172,6 +172,8 @@ def _spool_checked(
     return StoredBlob(f"{hexdigest[:2]}/{hexdigest[2:4]}/{hexdigest}", size, hexdigest)
 
 
+#: what a bucket that cannot be reached or refuses a request raises.
+S3_FAILURES: tuple[type[Exception], ...] = (BotoCoreError, ClientError)
 #: what S3 answers for a key that does not exist (HEAD says 404, GET says NoSuchKey).
 MISSING_KEY_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
 
