@@ -211,7 +211,8 @@ class S3Storage:
 
     def open(self, stored_id: str) -> BinaryIO:
         key = self.key_of(stored_id)
-        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+        # the caller closes it (send_file, or the backup once copied)
+        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
         try:
             self.client.download_fileobj(self.bucket, key, spool)
         except ClientError as exc:

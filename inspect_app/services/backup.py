@@ -593,4 +593,3 @@ def _remove_blobs(storage: Storage, stored_ids: list[str]) -> None:
             storage.delete(stored_id)
         except (OSError, *S3_FAILURES):
             pass  # the first error is the one to report; a stray blob is harmless
-
