@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from inspect_app.config import PROJECT_DIR, BaseConfig, from_environment
+from inspect_app.config import PROJECT_DIR, BaseConfig, from_environment, validate
 
 TEMPLATE_DIR = PROJECT_DIR / "templates"
 #: blueprints that carry their own url_prefix, registered in this order.
@@ -52,13 +52,14 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     app.config.update(from_environment())
     if overrides:
         app.config.update(overrides)
+    validate(app.config)
     # One zone for "today" and for every timestamp shown (DESIGN 5.10).
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["APP_TIMEZONE"]
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
 
 def register_extensions(app: Flask) -> None:
-    from inspect_app import db_setup, jobs
+    from inspect_app import db_setup, jobs, storage
     from inspect_app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from inspect_app.i18n import select_locale
     from inspect_app.web import auth_setup, wtforms_i18n
@@ -73,6 +74,7 @@ def register_extensions(app: Flask) -> None:
     wtforms_i18n.init_app(app)
     bootstrap.init_app(app)
     jobs.init_app(app)
+    storage.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -41,6 +43,33 @@ def _int_env(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise RuntimeError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+#: S3 bucket names: 3 to 63 lower-case letters, digits, dots and hyphens.
+BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+def storage_location(url: str | None) -> tuple[str, str] | None:
+    """(bucket, prefix) of an `s3://bucket/prefix` STORAGE_URL; None for the local folder.
+
+    Anything else is a RuntimeError naming the setting, so a bad URL stops the app at start.
+    """
+    if url is None or not url.strip():
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme != "s3":
+        raise RuntimeError(f"STORAGE_URL must be s3://bucket/prefix (or unset), got {url!r}")
+    if not BUCKET_RE.match(parts.netloc) or parts.query or parts.fragment:
+        raise RuntimeError(
+            f"STORAGE_URL must name a bucket (lower-case letters, digits, '.', '-'): "
+            f"s3://bucket/prefix, got {url!r}"
+        )
+    return parts.netloc, parts.path.strip("/")
+
+
+def validate(config) -> None:
+    """Checks of settings that an override may have replaced; raises RuntimeError."""
+    storage_location(config.get("STORAGE_URL"))
 
 
 def from_environment() -> dict:

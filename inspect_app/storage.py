@@ -1,9 +1,10 @@
-"""Evidence bytes behind a small interface; a local folder by default (CONTRACTS 7).
+"""Evidence bytes behind a small interface: a local folder by default, or an S3-compatible
+bucket when STORAGE_URL is `s3://bucket/prefix` (CONTRACTS 7).
 
 Blobs are named by their sha256 under a two-level directory (`ab/cd/abcd…`), never by the
 user's filename, so the same content is stored once. A blob is first written to a temporary
-file in the same folder and renamed into place only once it is complete and accepted, so no
-half-written blob ever carries a real name.
+file and only reaches its real name (a rename in the folder, an upload to the bucket) once
+it is complete and accepted, so no half-written blob ever carries a real name.
 """
 
 from __future__ import annotations
@@ -17,17 +18,23 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import BinaryIO, NamedTuple, Protocol
+from typing import Any, BinaryIO, NamedTuple, Protocol
 
-from flask import current_app
+from botocore.exceptions import BotoCoreError, ClientError
+from flask import Flask, current_app
 from flask_babel import gettext as _
 
+from inspect_app.config import storage_location
 from inspect_app.errors import DomainError
 
 CHUNK_SIZE = 1024 * 1024
 #: stored ids: "ab/cd/" + the 64 hex digits of the sha256.
 STORED_ID_RE = re.compile(r"^([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})$")
 TEMP_PREFIX = ".upload-"
+#: a download from the bucket stays in memory up to this size, then goes to a temp file.
+SPOOL_BYTES = 8 * CHUNK_SIZE
+#: app.extensions key of the boto3 client, built once per app (it is thread-safe).
+S3_CLIENT_KEY = "evidence_s3_client"
 
 
 class UploadError(DomainError):
@@ -58,6 +65,15 @@ class Storage(Protocol):
         """The blob for reading; FileNotFoundError when it does not exist."""
 
     def exists(self, stored_id: str) -> bool: ...
+
+    def put_file(self, stored_id: str, path: Path) -> bool:
+        """Give a checked blob (restore) its real name; False when it was already there.
+
+        The file at `path` may be moved away.
+        """
+
+    def delete(self, stored_id: str) -> None:
+        """Remove a blob (only to undo a failed restore); a missing blob is no error."""
 
 
 def max_upload_bytes() -> int:
@@ -106,15 +122,9 @@ class LocalStorage:
         temp_path = Path(temp_name)
         try:
             with os.fdopen(fd, "w+b") as temp:
-                size, digest = self._copy(stream, temp)
-                if size == 0:
-                    raise UploadError(_("Tệp rỗng (0 byte); hãy chọn tệp có nội dung."))
-                if verify is not None:
-                    temp.seek(0)
-                    verify(temp)
+                blob = _spool_checked(stream, temp, self.max_bytes, verify)
                 temp.flush()
                 os.fsync(temp.fileno())
-            blob = StoredBlob(f"{digest[:2]}/{digest[2:4]}/{digest}", size, digest)
             final = self.path_of(blob.stored_id)
             if final.is_file():
                 temp_path.unlink()  # same content already stored: keep one copy
@@ -126,24 +136,158 @@ class LocalStorage:
             temp_path.unlink(missing_ok=True)
             raise
 
-    def _copy(self, stream: BinaryIO, temp: BinaryIO) -> tuple[int, str]:
-        digest = hashlib.sha256()
-        size = 0
-        while chunk := stream.read(CHUNK_SIZE):
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise UploadTooLarge(too_large_message(self.max_bytes))
-            digest.update(chunk)
-            temp.write(chunk)
-        return size, digest.hexdigest()
+    def put_file(self, stored_id: str, path: Path) -> bool:
+        final = self.path_of(stored_id)
+        if final.is_file():
+            return False  # content-addressed: the same name holds the same bytes
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, final)  # `path` is staged inside the root: same file system
+        return True
+
+    def delete(self, stored_id: str) -> None:
+        self.path_of(stored_id).unlink(missing_ok=True)
+
+
+def _spool_checked(
+    stream: BinaryIO,
+    temp: BinaryIO,
+    max_bytes: int,
+    verify: Callable[[BinaryIO], object] | None,
+) -> StoredBlob:
+    """Copy the stream into `temp` while hashing it; refuse it empty, too large or unverified."""
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := stream.read(CHUNK_SIZE):
+        size += len(chunk)
+        if size > max_bytes:
+            raise UploadTooLarge(too_large_message(max_bytes))
+        digest.update(chunk)
+        temp.write(chunk)
+    if size == 0:
+        raise UploadError(_("Tệp rỗng (0 byte); hãy chọn tệp có nội dung."))
+    if verify is not None:
+        temp.seek(0)
+        verify(temp)
+    hexdigest = digest.hexdigest()
+    return StoredBlob(f"{hexdigest[:2]}/{hexdigest[2:4]}/{hexdigest}", size, hexdigest)
+
+
+#: what a bucket that cannot be reached or refuses a request raises.
+S3_FAILURES: tuple[type[Exception], ...] = (BotoCoreError, ClientError)
+#: what S3 answers for a key that does not exist (HEAD says 404, GET says NoSuchKey).
+MISSING_KEY_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
+
+
+def _is_missing(error: ClientError) -> bool:
+    return str(error.response.get("Error", {}).get("Code")) in MISSING_KEY_CODES
+
+
+class S3Storage:
+    """Blobs in an S3-compatible bucket under `prefix/ab/cd/<sha256>`, shared by every server."""
+
+    def __init__(self, client: Any, bucket: str, prefix: str, max_bytes: int):
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix.strip("/")
+        self.max_bytes = max_bytes
+
+    def key_of(self, stored_id: str) -> str:
+        if STORED_ID_RE.match(stored_id or "") is None:
+            raise FileNotFoundError(stored_id)
+        return f"{self.prefix}/{stored_id}" if self.prefix else stored_id
+
+    def exists(self, stored_id: str) -> bool:
+        try:
+            key = self.key_of(stored_id)
+        except FileNotFoundError:
+            return False
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            if _is_missing(exc):
+                return False
+            raise
+        return True
+
+    def open(self, stored_id: str) -> BinaryIO:
+        key = self.key_of(stored_id)
+        # the caller closes it (send_file, or the backup once copied)
+        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+        try:
+            self.client.download_fileobj(self.bucket, key, spool)
+        except ClientError as exc:
+            spool.close()
+            if _is_missing(exc):
+                raise FileNotFoundError(stored_id) from None
+            raise
+        except BaseException:
+            spool.close()
+            raise
+        spool.seek(0)
+        return spool  # type: ignore[return-value]
+
+    def save(
+        self, stream: BinaryIO, *, verify: Callable[[BinaryIO], object] | None = None
+    ) -> StoredBlob:
+        # A local temp file first: the size cap and `verify` run before any byte is sent.
+        with tempfile.TemporaryFile(prefix=TEMP_PREFIX) as temp:
+            blob = _spool_checked(stream, temp, self.max_bytes, verify)
+            if not self.exists(blob.stored_id):  # same content already stored: keep one copy
+                temp.seek(0)
+                self._upload(temp, blob.stored_id)
+        return blob
+
+    def put_file(self, stored_id: str, path: Path) -> bool:
+        if self.exists(stored_id):
+            return False
+        with open(path, "rb") as fh:
+            self._upload(fh, stored_id)
+        return True
+
+    def delete(self, stored_id: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self.key_of(stored_id))
+
+    def _upload(self, fh: BinaryIO, stored_id: str) -> None:
+        # One PUT (or a multipart upload completed at the end): never a partial object.
+        self.client.upload_fileobj(
+            fh,
+            self.bucket,
+            self.key_of(stored_id),
+            ExtraArgs={"ContentType": "application/octet-stream"},
+        )
+
+
+def s3_client(config: dict | Any) -> Any:
+    """A boto3 S3 client: the usual credential chain, with S3_ENDPOINT_URL and S3_REGION."""
+    import boto3  # only an S3-configured app pays for importing boto3
+
+    return boto3.session.Session().client(
+        "s3",
+        endpoint_url=config.get("S3_ENDPOINT_URL") or None,
+        region_name=config.get("S3_REGION") or None,
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Build the S3 client once, at start, when STORAGE_URL names a bucket."""
+    if storage_location(app.config.get("STORAGE_URL")) is not None:
+        app.extensions[S3_CLIENT_KEY] = s3_client(app.config)
 
 
 def get_storage() -> Storage:
-    """The configured backend: `app.extensions["evidence_storage"]` or the local folder."""
+    """The configured backend: `app.extensions["evidence_storage"]`, the bucket of
+    STORAGE_URL, or the local folder UPLOAD_DIR."""
     custom = current_app.extensions.get("evidence_storage")
     if custom is not None:
         return custom
-    return LocalStorage(current_app.config["UPLOAD_DIR"], max_upload_bytes())
+    location = storage_location(current_app.config.get("STORAGE_URL"))
+    if location is None:
+        return LocalStorage(current_app.config["UPLOAD_DIR"], max_upload_bytes())
+    client = current_app.extensions.get(S3_CLIENT_KEY)
+    if client is None:
+        client = current_app.extensions.setdefault(S3_CLIENT_KEY, s3_client(current_app.config))
+    bucket, prefix = location
+    return S3Storage(client, bucket, prefix, max_upload_bytes())
 
 
 # --- what may be uploaded ---------------------------------------------------------------

@@ -1,7 +1,9 @@
 """Fixtures: an app on a fresh database per test, factories, and a login helper.
 
 Every database test runs on SQLite; when TEST_DATABASE_URL is set it runs on PostgreSQL
-as well (the `backend` parameter).
+as well (the `backend` parameter). A test that names `storage_backend` runs with the
+evidence files in the local folder and again in a bucket of a moto S3 server
+(tests/s3_fixtures.py).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ def pytest_generate_tests(metafunc):
     if "queue_storage" in metafunc.fixturenames:
         storages = ["sqlite"] + (["redis"] if TEST_REDIS_URL else [])
         metafunc.parametrize("queue_storage", storages)
+    if "storage_backend" in metafunc.fixturenames:
+        metafunc.parametrize("storage_backend", ["local", "s3"])
 
 
 def _config(tmp_path: Path, database_url: str) -> dict:
@@ -134,6 +138,11 @@ def app(migrated_template, tmp_path, request):
     config = _config(tmp_path, url)
     if "queue_storage" in request.fixturenames:
         config.update(queue_config(request.getfixturevalue("queue_storage"), tmp_path))
+    if (
+        "storage_backend" in request.fixturenames
+        and request.getfixturevalue("storage_backend") == "s3"
+    ):
+        config.update(request.getfixturevalue("s3_bucket").config)
     application = create_app(config)
 
     @application.before_request
@@ -179,4 +188,4 @@ def login(client):
     return _login
 
 
-pytest_plugins = ["tests.factories", "tests.followup_fixtures"]
+pytest_plugins = ["tests.factories", "tests.followup_fixtures", "tests.s3_fixtures"]

@@ -10,14 +10,14 @@ from inspect_app.cli.errors import exit_on_domain_error
 @click.command("backup")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
 def backup_command(output):
-    """Back up the database and the evidence files into one .tar.gz."""
+    """Back up the database and the evidence files (local folder or bucket) into one .tar.gz."""
     from pathlib import Path
 
-    from flask import current_app
-
     from inspect_app.services.backup import create_backup
+    from inspect_app.storage import get_storage
 
-    manifest = create_backup(Path(output), Path(current_app.config["UPLOAD_DIR"]))
+    with exit_on_domain_error():
+        manifest = create_backup(Path(output), get_storage())
     rows = sum(manifest["row_counts"].values())
     click.echo(f"Backup written to {output}: {rows} rows, revision {manifest['revision']}.")
 
@@ -28,12 +28,11 @@ def restore_command(archive):
     """Restore a backup into an empty, migrated database (all or nothing)."""
     from pathlib import Path
 
-    from flask import current_app
-
     from inspect_app.services.backup import restore_backup
+    from inspect_app.storage import get_storage
 
     with exit_on_domain_error():
-        manifest = restore_backup(Path(archive), Path(current_app.config["UPLOAD_DIR"]))
+        manifest = restore_backup(Path(archive), get_storage())
     rows = sum(manifest["row_counts"].values())
     click.echo(f"Restored {rows} rows from the backup of {manifest['created_at']}.")
 

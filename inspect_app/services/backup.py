@@ -4,14 +4,20 @@ A backup is one .tar.gz holding `manifest.json`, the database and `uploads/`:
 - SQLite: `database.sqlite3`, a consistent copy made with SQLite's online backup API while
   the app keeps running;
 - PostgreSQL: `data/<table>.jsonl`, one JSON object per row, read in one REPEATABLE READ
-  transaction (a consistent snapshot, like pg_dump, without needing a matching pg_dump).
+  transaction (a consistent snapshot, like pg_dump, without needing a matching pg_dump);
+- `uploads/ab/cd/<sha256>`: the blob of every evidence row of that snapshot, read through
+  the storage interface (the local folder or the S3 bucket) and checked against the row's
+  size and sha256 as it is copied.
 
 Restore goes into an empty database at the same migration revision (a brand-new database
 is migrated to it first), table by table in foreign-key order, in one transaction. Every
 archive member is checked first: only the names a backup writes, only regular files, and
 each file under `uploads/` must be the blob of an evidence row, with that row's size and
-sha256. The files are staged beside UPLOAD_DIR and moved into place just before the
-commit, so a restore succeeds whole or leaves the database and the folder as they were.
+sha256. The files are staged (inside UPLOAD_DIR for the local folder, in a temporary folder
+for a bucket) and handed to the configured storage just before the commit: moved into place
+in the folder, uploaded to the bucket unless already there. A failure removes the blobs this
+restore added, so a restore succeeds whole or leaves the database and the storage as they
+were. The storage of the backup and of the restore need not be the same kind.
 """
 
 from __future__ import annotations
@@ -51,7 +57,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from inspect_app.errors import DomainError
 from inspect_app.extensions import db
-from inspect_app.storage import STORED_ID_RE
+from inspect_app.storage import S3_FAILURES, STORED_ID_RE, LocalStorage, Storage
 
 FORMAT_VERSION = 1
 BATCH = 1000
@@ -94,8 +100,9 @@ def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
     archive.addfile(info, io.BytesIO(data))
 
 
-def create_backup(output: Path, upload_dir: Path) -> dict:
-    """Write the backup archive; returns its manifest."""
+def create_backup(output: Path, storage: Storage) -> dict:
+    """Write the backup archive, the evidence rows' blobs read from `storage`; returns its
+    manifest."""
     engine = db.engine
     with tempfile.TemporaryDirectory() as workdir:
         work = Path(workdir)
@@ -108,6 +115,7 @@ def create_backup(output: Path, upload_dir: Path) -> dict:
             with snapshot as conn, conn.begin():
                 revision, counts = _revision(conn), _row_counts(conn)
                 _dump_jsonl(conn, work / "data")
+        blobs = _expected_blobs(work, engine.dialect.name)
         manifest = {
             "format": FORMAT_VERSION,
             "created_at": datetime.now().astimezone().isoformat(),
@@ -116,19 +124,49 @@ def create_backup(output: Path, upload_dir: Path) -> dict:
             "row_counts": counts,
         }
         partial = output.with_name(output.name + ".partial")
-        with tarfile.open(partial, "w:gz") as archive:
-            _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=1).encode())
-            for path in sorted(work.rglob("*")):
-                if path.is_file():
-                    archive.add(path, arcname=str(path.relative_to(work)))
-            if upload_dir.is_dir():
-                archive.add(upload_dir, arcname="uploads", filter=_skip_temporary)
+        try:
+            with tarfile.open(partial, "w:gz") as archive:
+                _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=1).encode())
+                for path in sorted(work.rglob("*")):
+                    if path.is_file():
+                        archive.add(path, arcname=str(path.relative_to(work)))
+                for stored_id in sorted(blobs):
+                    _add_blob(archive, storage, stored_id, blobs[stored_id], work)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         partial.replace(output)  # a failed backup never leaves a file that looks complete
     return manifest
 
 
-def _skip_temporary(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
-    return None if Path(info.name).name.startswith(".tmp") else info
+def _add_blob(
+    archive: tarfile.TarFile, storage: Storage, stored_id: str, blob: Blob, work: Path
+) -> None:
+    """Copy one blob out of the storage, check it against its row, add it as uploads/<id>."""
+    copy = work / "blob.tmp"
+    try:
+        with storage.open(stored_id) as source, open(copy, "wb") as out:
+            digest, size = _copy_checked(source, out, blob.size)
+    except FileNotFoundError:
+        raise BackupError(f"evidence file {stored_id} is missing from the storage") from None
+    except S3_FAILURES as exc:
+        raise BackupError(f"cannot read evidence file {stored_id}: {exc}") from exc
+    if size != blob.size or digest != blob.sha256:
+        raise BackupError(f"evidence file {stored_id} in the storage does not match its sha256")
+    archive.add(copy, arcname=f"uploads/{stored_id}")
+    copy.unlink()
+
+
+def _copy_checked(source, out, limit: int) -> tuple[str, int]:
+    """Copy at most `limit` + 1 bytes; returns the sha256 and the size copied."""
+    digest, size = hashlib.sha256(), 0
+    while chunk := source.read(CHUNK):
+        size += len(chunk)
+        if size > limit:
+            break
+        digest.update(chunk)
+        out.write(chunk)
+    return digest.hexdigest(), size
 
 
 def _sqlite_online_copy(source: str, target: Path) -> None:
@@ -251,7 +289,7 @@ MAX_MANIFEST_BYTES = 1024 * 1024
 #: a blob inside the archive: uploads/ab/cd/<sha256>.
 UPLOAD_MEMBER_RE = re.compile(r"^uploads/([0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64})$")
 UPLOAD_FOLDERS_RE = re.compile(r"^uploads(/[0-9a-f]{2}(/[0-9a-f]{2})?)?$")
-#: the staging folder inside UPLOAD_DIR; `backup` skips names starting with ".tmp".
+#: the staging folder (inside UPLOAD_DIR for the local folder); no evidence row names it.
 STAGING_PREFIX = ".tmp-restore-"
 #: what can go wrong reading an archive or writing the database, reported as one line.
 RESTORE_FAILURES = (
@@ -264,6 +302,7 @@ RESTORE_FAILURES = (
     sqlite3.Error,
     SQLAlchemyError,
     CommandError,
+    *S3_FAILURES,
 )
 
 
@@ -272,16 +311,15 @@ class Blob(NamedTuple):
     sha256: str
 
 
-def restore_backup(archive_path: Path, upload_dir: Path) -> dict:
+def restore_backup(archive_path: Path, storage: Storage) -> dict:
     """Restore into the current (empty) database, migrating it first when it is brand new.
 
-    All or nothing: the archive is checked and the evidence files are staged beside
-    UPLOAD_DIR before the database is touched; the rows go in one transaction, the staged
-    files are moved into place just before it commits, and any failure undoes both.
-    Returns the manifest.
+    All or nothing: the archive is checked and the evidence files are staged before the
+    database is touched; the rows go in one transaction, the staged files go into `storage`
+    just before it commits, and any failure undoes both. Returns the manifest.
     """
     try:
-        return _restore(archive_path, upload_dir)
+        return _restore(archive_path, storage)
     except BackupError:
         raise
     except RESTORE_FAILURES as exc:
@@ -294,18 +332,18 @@ def _one_line(exc: BaseException) -> str:
     return f"restore failed: {detail[:300]}"
 
 
-def _restore(archive_path: Path, upload_dir: Path) -> dict:
+def _restore(archive_path: Path, storage: Storage) -> dict:
     with tempfile.TemporaryDirectory() as workdir:
         work = Path(workdir)
         upload_members = _extract_metadata(archive_path, work)
         manifest = _read_manifest(work)
         blobs = _expected_blobs(work, manifest["dialect"])
         _check_upload_members(upload_members, blobs)
-        staging = _staging_folder(upload_dir)
+        staging = _staging_folder(storage, work)
         try:
             _stage_uploads(archive_path, staging, blobs)
             _ensure_migrated(manifest["revision"])
-            _restore_rows(work, manifest, lambda: _place_staged(staging, upload_dir))
+            _restore_rows(work, manifest, storage, lambda: _place_staged(staging, storage))
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return manifest
@@ -431,7 +469,12 @@ def _check_upload_members(members: dict[str, int], blobs: dict[str, Blob]) -> No
         )
 
 
-def _staging_folder(upload_dir: Path) -> Path:
+def _staging_folder(storage: Storage, work: Path) -> Path:
+    """Inside UPLOAD_DIR for the local folder (so that placing a blob is a rename), else in
+    the restore's own temporary folder."""
+    if not isinstance(storage, LocalStorage):
+        return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=work))
+    upload_dir = storage.root
     try:
         upload_dir.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=upload_dir))
@@ -491,12 +534,13 @@ def _ensure_migrated(revision: str) -> None:
         ) from exc
 
 
-def _restore_rows(work: Path, manifest: dict, place_files) -> None:
-    """Insert every row in one transaction; `place_files` runs last, before the commit."""
+def _restore_rows(work: Path, manifest: dict, storage: Storage, place_files) -> None:
+    """Insert every row in one transaction; `place_files` runs last, before the commit, and
+    returns the ids of the blobs it added to `storage` (removed again on failure)."""
     engine = db.engine
     with engine.connect() as connection:
         transaction = connection.begin()
-        placed: list[Path] = []
+        placed: list[str] = []
         try:
             current = _revision(connection)
             if current != manifest["revision"]:
@@ -522,26 +566,30 @@ def _restore_rows(work: Path, manifest: dict, place_files) -> None:
         except BaseException:
             if transaction.is_active:
                 transaction.rollback()
-            for path in placed:
-                path.unlink(missing_ok=True)
+            _remove_blobs(storage, placed)
             raise
 
 
-def _place_staged(staging: Path, upload_dir: Path) -> list[Path]:
-    """Move the staged blobs into UPLOAD_DIR; returns the new files (to undo on failure)."""
-    placed: list[Path] = []
+def _place_staged(staging: Path, storage: Storage) -> list[str]:
+    """Hand the staged blobs to the storage; returns the ids it did not hold before (to undo
+    on failure). Content-addressed: a blob already there holds the same bytes."""
+    placed: list[str] = []
     try:
         for path in sorted(staging.rglob("*")):
             if not path.is_file():
                 continue
-            target = upload_dir / path.relative_to(staging)
-            if target.is_file():
-                continue  # content-addressed: the same name holds the same bytes
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, target)
-            placed.append(target)
+            stored_id = path.relative_to(staging).as_posix()
+            if storage.put_file(stored_id, path):
+                placed.append(stored_id)
     except BaseException:
-        for target in placed:
-            target.unlink(missing_ok=True)
+        _remove_blobs(storage, placed)
         raise
     return placed
+
+
+def _remove_blobs(storage: Storage, stored_ids: list[str]) -> None:
+    for stored_id in stored_ids:
+        try:
+            storage.delete(stored_id)
+        except (OSError, *S3_FAILURES):
+            pass  # the first error is the one to report; a stray blob is harmless

@@ -41,8 +41,9 @@ def _empty_current_database() -> None:
 
 
 @contextmanager
-def target_app(tmp_path: Path, *, migrated: bool = True):
-    """An app on an empty database with its own UPLOAD_DIR; yields it inside its context."""
+def target_app(tmp_path: Path, *, migrated: bool = True, settings: dict | None = None):
+    """An app on an empty database with its own UPLOAD_DIR (or the storage `settings` name);
+    yields it inside its context."""
     if db.engine.dialect.name == "sqlite":
         url = f"sqlite:///{tmp_path / 'restored.db'}"
     else:
@@ -55,7 +56,7 @@ def target_app(tmp_path: Path, *, migrated: bool = True):
             db.session.commit()
         db.session.remove()
         db.engine.dispose()
-    target = create_app(_config(tmp_path / "restored", url))
+    target = create_app({**_config(tmp_path / "restored", url), **(settings or {})})
     if migrated:
         upgrade_to_head(target)
     with target.app_context():

@@ -264,3 +264,109 @@ def test_get_storage_prefers_a_configured_backend(tmp_path):
 
     with app.app_context():
         assert get_storage() is custom
+
+
+# --- the S3 backend's settings (the bucket itself: tests/integration/test_evidence_storage) --
+
+
+@pytest.mark.parametrize(
+    ("url", "location"),
+    [
+        (None, None),
+        ("", None),
+        ("s3://inspect-files/evidence", ("inspect-files", "evidence")),
+        ("s3://inspect-files/a/b/", ("inspect-files", "a/b")),
+        ("s3://inspect.files", ("inspect.files", "")),
+    ],
+)
+def test_storage_location_of_an_s3_url(url, location):
+    from inspect_app.config import storage_location
+
+    assert storage_location(url) == location
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/var/lib/inspect_app/uploads",
+        "file:///var/lib/uploads",
+        "https://bucket.example/evidence",
+        "s3://",
+        "s3:///evidence",
+        "s3://Bad_Bucket/evidence",
+        "s3://bucket/evidence?versionId=1",
+    ],
+)
+def test_a_bad_storage_url_stops_the_app_at_start(tmp_path, monkeypatch, url):
+    from inspect_app import create_app
+
+    monkeypatch.setenv("SECRET_KEY", "storage-test")
+    settings = {
+        "TESTING": True,
+        "INSTANCE_DIR": str(tmp_path / "instance"),
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+    }
+    with pytest.raises(RuntimeError, match="STORAGE_URL must") as error:
+        create_app({**settings, "STORAGE_URL": url})
+    assert repr(url) in str(error.value)
+
+    monkeypatch.setenv("STORAGE_URL", url)  # the same from the environment
+    with pytest.raises(RuntimeError, match="STORAGE_URL must"):
+        create_app(settings)
+
+
+def test_an_s3_app_builds_its_client_once_with_the_endpoint_and_region(tmp_path, monkeypatch):
+    from inspect_app import create_app
+    from inspect_app.storage import S3_CLIENT_KEY, S3Storage
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "storage-test",
+            "INSTANCE_DIR": str(tmp_path / "instance"),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+            "STORAGE_URL": "s3://inspect-files/evidence",
+            "S3_ENDPOINT_URL": "http://127.0.0.1:9",
+            "S3_REGION": "ap-southeast-1",
+            "MAX_UPLOAD_MB": 2,
+        }
+    )
+    client = app.extensions[S3_CLIENT_KEY]  # built by create_app, before any request
+
+    with app.app_context():
+        first, second = get_storage(), get_storage()
+
+    assert isinstance(first, S3Storage)
+    assert (first.bucket, first.prefix, first.max_bytes) == ("inspect-files", "evidence", 2 * MB)
+    assert first.client is second.client is client
+    assert client.meta.endpoint_url == "http://127.0.0.1:9"
+    assert client.meta.region_name == "ap-southeast-1"
+
+
+class NoCalls:
+    """A client that fails the test if the storage sends it anything."""
+
+    def __getattr__(self, name):
+        raise AssertionError(f"the storage called the client's {name}")
+
+
+@pytest.mark.parametrize("stored_id", ["", "../../etc/passwd", "ab/cd/" + "A" * 64, "x/y/z"])
+def test_s3_ids_that_are_not_generated_ids_are_missing_without_asking(stored_id):
+    from inspect_app.storage import S3Storage
+
+    storage = S3Storage(NoCalls(), "bucket", "evidence", max_bytes=MB)
+
+    assert storage.exists(stored_id) is False
+    with pytest.raises(FileNotFoundError):
+        storage.open(stored_id)
+
+
+def test_s3_keys_are_the_prefix_and_the_id():
+    from inspect_app.storage import S3Storage
+
+    stored_id = "ab/cd/" + "ab" * 32
+
+    assert S3Storage(NoCalls(), "b", "evidence/", MB).key_of(stored_id) == f"evidence/{stored_id}"
+    assert S3Storage(NoCalls(), "b", "", MB).key_of(stored_id) == stored_id

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from inspect_app.blueprints.decisions import bp
 from inspect_app.blueprints.decisions.forms import DecisionFilterForm, DecisionForm
+from inspect_app.errors import NotFound
 from inspect_app.models import Decision, EvidenceFile, Role
 from inspect_app.permissions import roles_required
 from inspect_app.services import decisions, evidence
@@ -61,4 +62,8 @@ def edit(decision_id: int):
 @bp.route("/<int:decision_id>/files/<int:file_id>")
 @roles_required(Role.ADMIN, Role.VIEWER)
 def download_file(decision_id: int, file_id: int):
-    return evidence.send_evidence(get_child_or_404(EvidenceFile, file_id, decision_id=decision_id))
+    row = get_child_or_404(EvidenceFile, file_id, decision_id=decision_id)
+    try:
+        return evidence.send_evidence(row)
+    except NotFound:  # the row is there but its blob is not: a 404 page, not a 500
+        abort(404)

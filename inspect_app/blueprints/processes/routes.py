@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from inspect_app.blueprints.processes import bp
 from inspect_app.blueprints.processes.forms import ProcessForm, VersionForm
+from inspect_app.errors import NotFound
 from inspect_app.extensions import db
 from inspect_app.models import Agency, EvidenceFile, IsoProcess, Role
 from inspect_app.permissions import roles_required
@@ -112,4 +113,7 @@ def download_file(process_id: int, file_id: int):
     row = db.session.get(EvidenceFile, file_id)
     if row is None or row.id not in {v.file_id for v in process.versions}:
         abort(404)
-    return evidence.send_evidence(row)
+    try:
+        return evidence.send_evidence(row)
+    except NotFound:  # the row is there but its blob is not: a 404 page, not a 500
+        abort(404)
