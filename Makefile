@@ -56,11 +56,15 @@ lint: install
 	@$(BIN)/ruff check --quiet .
 
 # Two workers (pytest-xdist) by default, one per core of a CI machine; TEST_WORKERS=0 runs
-# everything in one process.
+# everything in one process. The tests' databases, uploads and browser profiles live in a
+# fresh folder in memory (/dev/shm) when the machine has one, removed afterwards.
 TEST_WORKERS ?= 2
+TEST_TMPDIR ?= $(shell test -d /dev/shm -a -w /dev/shm && echo /dev/shm || echo $${TMPDIR:-/tmp})
 
 test: lint
-	@$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --durations=15
+	@base=$$(mktemp -d "$(TEST_TMPDIR)/inspect_app-tests.XXXXXX"); \
+	trap 'rm -rf "$$base"' EXIT; \
+	$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --durations=15 --basetemp="$$base/pytest"
 
 extract-messages: install
 	@$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs '.*' --no-location --sort-output -o inspect_app/translations/messages.pot .

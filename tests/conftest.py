@@ -74,16 +74,18 @@ def upgrade_to_head(app) -> None:
 def _worker_database(url):
     """The PostgreSQL database of this pytest-xdist worker (`<name>_gw0`, …), created when
     missing, so that parallel workers never truncate each other's tables; without xdist, the
-    database of TEST_DATABASE_URL itself."""
+    database of TEST_DATABASE_URL itself.
+
+    Commits in a test database need not wait for the disk (`synchronous_commit = off`
+    loses at most the last few commits on a server crash, never consistency)."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not worker:
-        return url
-    name = f"{url.database}_{worker}"
+    name = f"{url.database}_{worker}" if worker else url.database
     engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
         if not exists:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit TO off'))
     engine.dispose()
     return url.set(database=name)
 
