@@ -557,6 +557,10 @@ class TrainingNeed:
     def reason_labels(self) -> list[str]:
         return [reason_label(reason) for reason in self.reasons]
 
+    @property
+    def level(self) -> AgencyLevel:
+        return self.agency.level
+
 
 def reason_label(reason: str) -> str:
     return {
@@ -588,25 +592,24 @@ def _merger_starts(today: date) -> dict[int, date]:
     return starts
 
 
-def training_needs(today: date | None = None) -> list[TrainingNeed]:
-    """Active agencies that need training, by level then name.
+@dataclass(slots=True)
+class NeedRow:
+    """A need before its agency is loaded: what the page filters, counts and orders by."""
 
-    - officer rule: the current ISO officer has been present at no course that started on
-      or after the day they took the role (a participant linked to that officer record, or
-      of the same name at that agency);
-    - merger rule: the agency was formed by the 2025 merger (active from 01/07/2025 or
-      later, or other agencies were merged into it in 2025) and nobody from it has been
-      present at a course since.
-    """
+    agency_id: int
+    level: AgencyLevel
+    officer_id: int | None
+    reasons: list[str]
+    formed_on: date | None
+    last_trained_on: date | None
+
+
+def need_rows(today: date | None = None) -> list[NeedRow]:
+    """Active agencies that need training, by level then name (rules: `training_needs`).
+
+    Read as plain rows (12,000 agencies at national scale): the agencies and officers are
+    loaded as objects only for the needs a page shows (`hydrate_needs`)."""
     today = today or clock.today()
-    active = list(
-        db.session.scalars(
-            select(Agency)
-            .where(or_(Agency.active_to.is_(None), Agency.active_to >= today))
-            .options(selectinload(Agency.officers))
-            .order_by(agencies.level_order(), Agency.name_key, Agency.id)
-        )
-    )
     merger_starts = _merger_starts(today)
     attended: dict[int, list[tuple[date, str, int | None]]] = defaultdict(list)
     for agency_id, start_on, name_key, officer_id in db.session.execute(
@@ -620,40 +623,98 @@ def training_needs(today: date | None = None) -> list[TrainingNeed]:
         .where(TrainingParticipant.attended.is_(True))
     ):
         attended[agency_id].append((start_on, name_key, officer_id))
-    needs = []
-    for agency in active:
-        history = attended.get(agency.id, [])
-        need = TrainingNeed(agency=agency, officer=agency.current_officer)
-        need.last_trained_on = max((start for start, _k, _o in history), default=None)
-        officer = need.officer
+    # the current officer as Agency.current_officer picks it: no end date, latest start first
+    current = (
+        select(IsoOfficer.agency_id, IsoOfficer.id, IsoOfficer.name, IsoOfficer.since)
+        .where(IsoOfficer.until.is_(None))
+        .order_by(IsoOfficer.agency_id, IsoOfficer.since.desc(), IsoOfficer.id)
+    )
+    officers: dict[int, tuple[int, str, date]] = {}
+    for agency_id, officer_id, name, since in db.session.execute(current):
+        officers.setdefault(agency_id, (officer_id, name, since))
+    active = db.session.execute(
+        select(Agency.id, Agency.level)
+        .where(or_(Agency.active_to.is_(None), Agency.active_to >= today))
+        .order_by(agencies.level_order(), Agency.name_key, Agency.id)
+    )
+    rows = []
+    for agency_id, level in active:
+        history = attended.get(agency_id, ())
+        officer = officers.get(agency_id)
+        reasons = []
         if officer is not None:
-            key = search_key(officer.name)
+            officer_id, name, since = officer
+            key = search_key(name)
             trained = any(
-                start >= officer.since and (officer_id == officer.id or name_key == key)
-                for start, name_key, officer_id in history
+                start >= since and (linked == officer_id or name_key == key)
+                for start, name_key, linked in history
             )
             if not trained:
-                need.reasons.append(NEED_OFFICER)
-        formed_on = merger_starts.get(agency.id)
-        if formed_on is not None:
-            need.formed_on = formed_on
-            if not any(start >= formed_on for start, _k, _o in history):
-                need.reasons.append(NEED_MERGER)
-        if need.reasons:
-            needs.append(need)
+                reasons.append(NEED_OFFICER)
+        formed_on = merger_starts.get(agency_id)
+        if formed_on is not None and not any(start >= formed_on for start, _k, _o in history):
+            reasons.append(NEED_MERGER)
+        if reasons:
+            last = max((start for start, _k, _o in history), default=None)
+            rows.append(NeedRow(agency_id, level, officer and officer[0], reasons, formed_on, last))
+    return rows
+
+
+def hydrate_needs(rows: list[NeedRow]) -> list[TrainingNeed]:
+    """The needs with their agency and current officer loaded (in the rows' order)."""
+    ids = [row.agency_id for row in rows]
+    loaded: dict[int, Agency] = {}
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        query = select(Agency).where(Agency.id.in_(chunk)).options(selectinload(Agency.officers))
+        loaded.update((agency.id, agency) for agency in db.session.scalars(query))
+    needs = []
+    for row in rows:
+        agency = loaded[row.agency_id]
+        needs.append(
+            TrainingNeed(
+                agency=agency,
+                officer=agency.current_officer,
+                reasons=row.reasons,
+                formed_on=row.formed_on,
+                last_trained_on=row.last_trained_on,
+            )
+        )
     return needs
 
 
-def filter_needs(
-    needs: list[TrainingNeed], *, reason: str | None = None, level: AgencyLevel | None = None
-) -> list[TrainingNeed]:
-    """The needs with this reason and at this level (None: any)."""
+def training_needs(today: date | None = None) -> list[TrainingNeed]:
+    """Active agencies that need training, by level then name.
+
+    - officer rule: the current ISO officer has been present at no course that started on
+      or after the day they took the role (a participant linked to that officer record, or
+      of the same name at that agency);
+    - merger rule: the agency was formed by the 2025 merger (active from 01/07/2025 or
+      later, or other agencies were merged into it in 2025) and nobody from it has been
+      present at a course since.
+    """
+    return hydrate_needs(need_rows(today))
+
+
+def filter_needs(needs: list, *, reason: str | None = None, level: AgencyLevel | None = None):
+    """The needs (or need rows) with this reason and at this level (None: any)."""
     return [
         need
         for need in needs
-        if (reason is None or reason in need.reasons)
-        and (level is None or need.agency.level is level)
+        if (reason is None or reason in need.reasons) and (level is None or need.level is level)
     ]
+
+
+NEEDS_PER_PAGE = 100
+
+
+def needs_page(rows: list[NeedRow], number: int) -> Page:
+    """One page of need rows, its needs loaded."""
+    pages = max(1, -(-len(rows) // NEEDS_PER_PAGE))
+    number = min(number, pages)
+    start = (number - 1) * NEEDS_PER_PAGE
+    shown = hydrate_needs(rows[start : start + NEEDS_PER_PAGE])
+    return Page(shown, number, NEEDS_PER_PAGE, len(rows))
 
 
 def invitable_agencies(agency_ids: list[int]) -> list[Agency]:

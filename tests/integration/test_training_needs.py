@@ -200,6 +200,25 @@ def test_needs_page_lists_reasons_and_filters(client, login, make_user, world):
     assert 'name="agency"' not in page  # viewers invite nobody
 
 
+def test_a_long_needs_list_is_paged_in_order_and_keeps_its_filters(
+    client, login, make_user, world, monkeypatch
+):
+    monkeypatch.setattr(training, "NEEDS_PER_PAGE", 2)
+    login(make_user(Role.VIEWER))
+    order = [need.agency.name for need in training.training_needs()]
+
+    first = page_text(client.get("/training/needs"))
+    second = page_text(client.get("/training/needs?page=2"))
+    filtered = page_text(client.get("/training/needs?level=commune&page=2"))
+
+    assert "3 cơ quan cần đào tạo." in first and "3 cơ quan cần đào tạo." in second
+    assert [name for name in order if name in first] == order[:2]
+    assert [name for name in order if name in second] == order[2:]
+    assert 'href="/training/needs?page=2"' in first
+    # one commune need: page 2 of one page is that page
+    assert "1 cơ quan cần đào tạo." in filtered and "UBND xã Tịnh Khê" in filtered
+
+
 def test_needs_export(client, login, make_user, world):
     login(make_user(Role.VIEWER))
 

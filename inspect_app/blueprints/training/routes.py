@@ -237,15 +237,16 @@ def summary():
     )
 
 
-def _needs(form: NeedsFilterForm) -> list[training.TrainingNeed]:
-    return training.filter_needs(training.training_needs(clock.today()), **form.filters())
+def _need_rows(form: NeedsFilterForm) -> list[training.NeedRow]:
+    return training.filter_needs(training.need_rows(clock.today()), **form.filters())
 
 
 @bp.route("/needs")
 @roles_required(*DEPARTMENT_ROLES)
 def needs():
     form = NeedsFilterForm(formdata=request.args)
-    return render_template("training/needs.html", form=form, needs=_needs(form))
+    page = training.needs_page(_need_rows(form), page_number(request.args.get("page")))
+    return render_template("training/needs.html", form=form, page=page, needs=page.items)
 
 
 @bp.route("/needs.xlsx")
@@ -256,4 +257,5 @@ def needs_xlsx():
         "Danh sách cơ quan cần đào tạo về HTQLCL (ngày %(day)s)",
         day=clock.today().strftime("%d/%m/%Y"),
     )
-    return send_xlsx(training_export.needs_xlsx(_needs(form), title), "nhu-cau-dao-tao.xlsx")
+    needs = training.hydrate_needs(_need_rows(form))
+    return send_xlsx(training_export.needs_xlsx(needs, title), "nhu-cau-dao-tao.xlsx")
