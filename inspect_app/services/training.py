@@ -611,8 +611,10 @@ def need_rows(today: date | None = None) -> list[NeedRow]:
     loaded as objects only for the needs a page shows (`hydrate_needs`)."""
     today = today or clock.today()
     merger_starts = _merger_starts(today)
+    # Core execution: these rows are plain tuples, not ORM entities.
+    execute = db.session.connection().execute
     attended: dict[int, list[tuple[date, str, int | None]]] = defaultdict(list)
-    for agency_id, start_on, name_key, officer_id in db.session.execute(
+    for agency_id, start_on, name_key, officer_id in execute(
         select(
             TrainingParticipant.agency_id,
             TrainingCourse.start_on,
@@ -630,9 +632,9 @@ def need_rows(today: date | None = None) -> list[NeedRow]:
         .order_by(IsoOfficer.agency_id, IsoOfficer.since.desc(), IsoOfficer.id)
     )
     officers: dict[int, tuple[int, str, date]] = {}
-    for agency_id, officer_id, name, since in db.session.execute(current):
+    for agency_id, officer_id, name, since in execute(current):
         officers.setdefault(agency_id, (officer_id, name, since))
-    active = db.session.execute(
+    active = execute(
         select(Agency.id, Agency.level)
         .where(or_(Agency.active_to.is_(None), Agency.active_to >= today))
         .order_by(agencies.level_order(), Agency.name_key, Agency.id)
@@ -644,10 +646,11 @@ def need_rows(today: date | None = None) -> list[NeedRow]:
         reasons = []
         if officer is not None:
             officer_id, name, since = officer
-            key = search_key(name)
-            trained = any(
-                start >= since and (linked == officer_id or name_key == key)
-                for start, name_key, linked in history
+            since_then = [
+                (name_key, linked) for start, name_key, linked in history if start >= since
+            ]
+            trained = any(linked == officer_id for _key, linked in since_then) or (
+                bool(since_then) and search_key(name) in {key for key, _l in since_then}
             )
             if not trained:
                 reasons.append(NEED_OFFICER)
