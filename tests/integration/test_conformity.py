@@ -310,6 +310,29 @@ def test_admin_view_lists_waiting_announcements_and_agencies_without_one(
     assert "Tiếp nhận" in detail and "Trả lại" in detail
 
 
+def test_admin_view_shows_the_first_rows_and_links_to_the_paged_register(
+    client, login, make_agency, make_user, agency, officer, admin, monkeypatch
+):
+    from inspect_app.blueprints.conformity import routes
+
+    for n in range(3):
+        make_agency(f"Sở thử {n}", code=f"SO-{n}")
+    service_submit(agency, officer)
+    db.session.commit()
+    monkeypatch.setattr(routes, "ADMIN_LIST_ROWS", 2)
+    login(admin)
+
+    page = text(client.get("/conformity/admin"))
+
+    without_section = page[page.index("Cơ quan chưa có") :]
+    assert without_section.count("<tr><td>") == 2
+    assert "Hiển thị 2 trong 4 cơ quan." in without_section
+    assert 'href="/conformity/?status=none"' in without_section
+    assert 'href="/conformity/?status=submitted"' in without_section
+    listed = text(client.get("/conformity/?status=none"))
+    assert all(f"Sở thử {n}" in listed for n in range(3))
+
+
 def test_viewer_reads_but_does_not_decide(client, login, make_user, agency, officer):
     row = service_submit(agency, officer)
     db.session.commit()

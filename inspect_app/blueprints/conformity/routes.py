@@ -38,13 +38,23 @@ def public_register():
     )
 
 
+#: rows of each list on the department's page; the rest through the paged register.
+ADMIN_LIST_ROWS = 50
+
+
 @bp.route("/admin")
 @roles_required(Role.ADMIN, Role.VIEWER)
 def admin_index():
+    # At national scale thousands of agencies have no announcement: the page shows the
+    # first ones and the count, and links to the paged public register filtered by status.
+    awaiting = conformity.awaiting_acknowledgement()
+    without = conformity.agencies_without_valid_announcement()
     return render_template(
         "conformity/admin_index.html",
-        awaiting=conformity.awaiting_acknowledgement(),
-        without=conformity.agencies_without_valid_announcement(),
+        awaiting=awaiting[:ADMIN_LIST_ROWS],
+        awaiting_total=len(awaiting),
+        without=without[:ADMIN_LIST_ROWS],
+        without_total=len(without),
         coverage=conformity.coverage(),
         status_labels=conformity.REGISTER_STATUSES,
     )
