@@ -497,6 +497,8 @@ def test_attendance_refuses_a_shown_participant_of_another_course(
         data={"present": [], "shown": [str(stranger.id), str(three[2].id)]},
     )
 
+    page = page_text(client.get(f"/training/courses/{course.id}"))
+    assert "Học viên đã chọn không thuộc khóa đào tạo này." in page
     assert [p.attended for p in three] == [False, False, True]
     assert stranger.attended is True
 

@@ -162,7 +162,8 @@ def attendance(course_id: int):
     course = load_course(course_id)
     form = AttendanceForm(course=course)
     if not form.validate_on_submit():
-        flash(" ".join(str(e) for e in form.present.errors) or _("Yêu cầu không hợp lệ."), "danger")
+        errors = dict.fromkeys(str(e) for e in [*form.present.errors, *form.shown.errors])
+        flash(" ".join(errors) or _("Yêu cầu không hợp lệ."), "danger")
         return redirect(course_url(course) + "#participants")
     with unit_of_work():
         training.set_attendance(course, form.present_ids(), form.shown_ids())
