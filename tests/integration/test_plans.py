@@ -425,6 +425,58 @@ def test_form_rejects_a_window_outside_the_year(client, login, admin, draft, mak
     assert draft.inspections == []
 
 
+@pytest.mark.parametrize(
+    ("typed", "last_typed", "window"),
+    [
+        ("05/2026", "", (date(2026, 5, 1), date(2026, 5, 31))),
+        ("Quý III", "", (date(2026, 7, 1), date(2026, 9, 30))),
+        ("05/2026 - 06/2026", "", (date(2026, 5, 1), date(2026, 6, 30))),
+        ("05/2026", "12/05/2026", (date(2026, 5, 1), date(2026, 5, 12))),
+        ("04/05/2026", "", (date(2026, 5, 4), date(2026, 5, 4))),
+    ],
+)
+def test_the_window_takes_what_the_annex_takes(
+    client, login, admin, draft, make_agency, typed, last_typed, window
+):
+    agency = make_agency()
+    login(admin)
+    response = client.post(
+        f"/plans/{draft.id}/inspections/new",
+        data={
+            "agency_id": agency.id,
+            "mode": "on_site",
+            "planned_from": typed,
+            "planned_to": last_typed,
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    [inspection] = draft.inspections
+    assert (inspection.planned_from, inspection.planned_to) == window
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("13/2026", "Tháng 13 không hợp lệ."),
+        ("Quý II/2027", "Năm 2027 khác năm kế hoạch."),
+        ("05/2027", "Thời gian dự kiến (01/05/2027–31/05/2027) nằm ngoài năm 2026."),
+        ("sớm", "“sớm” không phải là ngày (dd/mm/yyyy), tháng (mm/yyyy) hay quý (Quý I–Quý IV)."),
+    ],
+)
+def test_a_window_the_annex_would_refuse_is_refused_with_its_reason(
+    client, login, admin, draft, make_agency, typed, message
+):
+    agency = make_agency()
+    login(admin)
+    response = client.post(
+        f"/plans/{draft.id}/inspections/new",
+        data={"agency_id": agency.id, "mode": "on_site", "planned_from": typed},
+    )
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert draft.inspections == []
+
+
 def test_pages_refuse_editing_an_approved_plan_without_an_amendment(
     client, login, admin, approved, make_agency
 ):

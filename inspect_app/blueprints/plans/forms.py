@@ -30,6 +30,7 @@ from inspect_app.models import (
 )
 from inspect_app.services import decisions, plans
 from inspect_app.services.bounds import row_id
+from inspect_app.services.workbooks import plan_import
 from inspect_app.services.workbooks.plan_import import DEFAULT_ISSUER
 from inspect_app.web.forms import ChoiceField, DayField, options
 from inspect_app.web.workbook_import import WorkbookConfirmForm, WorkbookUploadForm
@@ -200,13 +201,38 @@ def _inspector_choices() -> tuple[list, dict[str, User]]:
     )
 
 
+class WindowStartField(DayField):
+    """The first day of the planned window. Like the annex's `Thời gian dự kiến` it also
+    takes a month (`05/2027`), a quarter (`Quý II`) or a range (`05/2027 - 06/2027`): the
+    form reads it with the annex's parser against the plan's year, and a window that is not
+    a single day also fills an empty last day."""
+
+    window_text: str | None = None
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"placeholder": "dd/mm/yyyy, mm/yyyy, Quý II"})
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        self.window_text = None
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            self.window_text = " ".join(valuelist).strip()
+
+
 class TeamFields(AmendmentChoiceMixin, FlaskForm):
     """The window and team of one or many inspections."""
 
     mode = ChoiceField(
         _l("Hình thức kiểm tra"), choices=options(InspectionMode.choices()), default="on_site"
     )
-    planned_from = DayField(_l("Dự kiến từ ngày"), validators=[Optional()])
+    planned_from = WindowStartField(
+        _l("Dự kiến từ ngày"),
+        validators=[Optional()],
+        description=_l("Ngày (dd/mm/yyyy), tháng (mm/yyyy) hoặc quý (Quý I–Quý IV)."),
+    )
     planned_to = DayField(_l("Đến ngày"), validators=[Optional()])
     lead_id = SelectField(_l("Trưởng đoàn"), choices=[], default="", validate_choice=False)
     member_ids = SelectMultipleField(
@@ -238,6 +264,15 @@ class TeamFields(AmendmentChoiceMixin, FlaskForm):
             )
 
     def validate_planned_from(self, field) -> None:
+        if field.window_text:
+            try:
+                first, last = plan_import.window_from_cell(field.window_text, self.plan.year)
+            except plan_import.WindowError as exc:
+                reason = str(exc)
+                raise ValidationError(reason[:1].upper() + reason[1:] + ".") from None
+            field.data = first
+            if self.planned_to.data is None and not self.planned_to.errors:
+                self.planned_to.data = last
         self._check_day(field)
 
     def validate_planned_to(self, field) -> None:
