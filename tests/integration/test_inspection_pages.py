@@ -184,6 +184,36 @@ def test_dossier_request_needs_documents_and_a_due_date(client, login, lead, mak
     assert notice is not None and f"/portal/dossiers/{inspection.id}" in notice.link
 
 
+def test_the_dossier_request_starts_from_the_plans_due_date_and_keeps_what_was_typed(
+    client, login, lead, make_inspection
+):
+    due = date.today() + timedelta(days=20)
+    inspection = make_inspection(lead=lead, mode=InspectionMode.DOSSIER, dossier_due=due)
+    login(lead)
+
+    page = client.get(f"/inspections/{inspection.id}").get_data(as_text=True)
+    assert f'value="{due:%d/%m/%Y}"' in page, "the plan's due date is offered"
+
+    typed = "Sổ tay chất lượng\nBáo cáo đánh giá nội bộ năm 2026"
+    refused = client.post(
+        f"/inspections/{inspection.id}/transition/dossier_requested",
+        data={
+            "dossier_requested-dossier_request": typed,
+            "dossier_requested-dossier_due": "",
+        },
+    )
+
+    assert refused.status_code == 422
+    text = refused.get_data(as_text=True)
+    assert "Cần nhập hạn nộp hồ sơ." in text
+    assert "Sổ tay chất lượng\nBáo cáo đánh giá nội bộ năm 2026</textarea>" in text
+    field = text.index('name="dossier_requested-dossier_request"')
+    details = text.rfind("<details", 0, field)
+    assert text[details : text.index(">", details)].endswith(" open"), "the form is shown open"
+    db.session.refresh(inspection)
+    assert inspection.status is S.PLANNED and inspection.dossier_request is None
+
+
 def test_admin_reopens_with_a_recorded_reason(client, login, make_user, lead, make_inspection):
     inspection = make_inspection(lead=lead, status=S.CONCLUDED)
     admin = make_user(Role.ADMIN)

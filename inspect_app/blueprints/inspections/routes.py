@@ -56,13 +56,20 @@ def index():
 @bp.route("/inspections/<int:inspection_id>")
 @login_required
 def detail(inspection_id: int):
-    inspection = load_inspection(inspection_id)
+    return _detail_page(load_inspection(inspection_id))
+
+
+def _detail_page(inspection: Inspection, refused=None, status: int = 200):
+    """The inspection's page; `refused` is a transition form that failed, shown again
+    with what was typed and its errors."""
     moves = [
         move
         for move in inspection_workflow.allowed_transitions(current_user, inspection)
         if move.target is not InspectionStatus.CANCELLED
     ]
     forms = {move.target: _form_for(move.target, inspection, prefix=True) for move in moves}
+    if refused is not None:
+        forms[refused[0]] = refused[1]
     team_view = is_team_writer(current_user, inspection)
     return render_template(
         "inspections/detail.html",
@@ -77,7 +84,7 @@ def detail(inspection_id: int):
         reopen_form=ReasonForm(),
         unanswered=inspection_workflow.unanswered_count(inspection),
         dossier=dossier_contents.summary(inspection),
-    )
+    ), status
 
 
 @bp.route("/inspections/<int:inspection_id>/checklist")
@@ -103,6 +110,10 @@ def _form_for(target: InspectionStatus, inspection: Inspection, prefix: bool = F
         form.summary.data = inspection.conclusion_summary
     if target is InspectionStatus.CONDUCTED and not form.is_submitted():
         form.conducted_on.data = inspection.conducted_on
+    if target is InspectionStatus.DOSSIER_REQUESTED and not form.is_submitted():
+        # the due date the plan set, and an earlier request's list, to start from
+        form.dossier_due.data = inspection.dossier_due
+        form.dossier_request.data = inspection.dossier_request
     return form
 
 
@@ -120,6 +131,12 @@ def change_status(inspection_id: int, target: str):
         abort(404)  # cancelling belongs to the plan, under an amending decision
     form = _form_for(target_status, inspection)
     if not form.validate_on_submit():
+        if target_status in TRANSITION_FORMS and any(
+            move.target is target_status
+            for move in inspection_workflow.allowed_transitions(current_user, inspection)
+        ):
+            # the page again with the form as typed (a list of documents is not lost)
+            return _detail_page(inspection, (target_status, form), 422)
         _flash_errors(form)
         return redirect(url_for(".detail", inspection_id=inspection.id))
     data = {k: v for k, v in form.data.items() if k not in ("csrf_token",)}
