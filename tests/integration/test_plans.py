@@ -570,6 +570,28 @@ def test_unknown_plans_and_foreign_inspections_answer_404(
     assert client.get(url).status_code == 404
 
 
+def test_plan_rows_name_their_decision_and_open_their_inspection(
+    client, login, admin, approved, make_agency, amending, make_user
+):
+    added = add(approved, make_agency("Sở Nội vụ"), decision=amending)
+    db.session.commit()
+    login(admin)
+
+    page = client.get(f"/plans/{approved.id}").get_data(as_text=True)
+
+    rows = page[page.index("<tbody>") : page.index("</tbody>")].split("<tr>")[1:]
+    assert len(rows) == 3
+    original = [row for row in rows if "Sở Nội vụ" not in row]
+    assert all('<td class="small">\n        79/QĐ-KHCN' in row for row in original)
+    assert any(f"Bổ sung: {amending.number}" in row for row in rows)
+    for inspection in approved.inspections:
+        assert f'href="/inspections/{inspection.id}"' in page
+    # an inspector off the team sees the row but no link to an inspection they cannot open
+    login(make_user(Role.INSPECTOR))
+    other = client.get(f"/plans/{approved.id}").get_data(as_text=True)
+    assert f'href="/inspections/{added.id}"' not in other
+
+
 def test_a_large_annex_prints_in_parts_numbered_across_them(
     client, login, admin, approved, make_agency, amending, monkeypatch
 ):
