@@ -117,6 +117,31 @@ def test_home_hides_findings_of_a_draft_plan(client, login, world, make_plan, ma
     assert "Phát hiện của kế hoạch dự thảo" not in text(client.get("/portal/"))
 
 
+def test_a_finished_inspection_shows_the_day_it_took_place(
+    client, login, world, make_plan, make_inspection
+):
+    from inspect_app.models import InspectionStatus
+
+    plan = make_plan(2024, status=PlanStatus.CLOSED)
+    past = make_inspection(
+        agency=world.a.agency,
+        plan=plan,
+        lead=world.lead,
+        status=InspectionStatus.CONCLUDED,
+        planned_from=date(2024, 5, 6),
+        planned_to=date(2024, 5, 7),
+        conducted_on=date(2024, 6, 18),
+        concluded_on=date(2024, 6, 20),
+    )
+    db.session.commit()
+    login(world.a.user)
+
+    page = text(client.get("/portal/"))
+    finished = page[page.index("Đã kết thúc") :]
+    row = finished[finished.index(f"/inspections/{past.id}") :].split("</tr>")[0]
+    assert "Ngày kiểm tra" in finished and "18/06/2024" in row and "06/05/2024" not in row
+
+
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.INSPECTOR, Role.VIEWER])
 def test_only_agency_users_have_a_home(client, login, make_user, role):
     login(make_user(role))
