@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import AnonymousUserMixin, UserMixin
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, true
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.extensions import db
@@ -36,6 +36,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: reminders and digests by e-mail (5.10); the user turns them off on the account page.
     email_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    #: the password was set by an admin (new account, reset): changed at the next login.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     #: sha256 of the secret in the user's iCalendar feed URL; NULL until they ask for one.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 

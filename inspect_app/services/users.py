@@ -130,11 +130,15 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
-def set_password(user: User, password: str) -> None:
-    """Change the password and end every existing session and token of the user."""
+def set_password(user: User, password: str, *, by_admin: bool = False) -> None:
+    """Change the password and end every existing session and token of the user.
+
+    A password an admin set (`by_admin`) is one the user must change at the next login;
+    the user's own change clears that."""
     validate_password(password)
     user.password_hash = hash_password(password)
     user.session_version += 1
+    user.must_change_password = by_admin
     db.session.flush()
     audit.record("password_change", user)
 

@@ -108,6 +108,53 @@ def test_password_reset_and_token_revoke(app, client, login, admin, make_user):
     assert response.status_code == 200  # the old password no longer works
 
 
+def test_a_password_an_admin_set_is_changed_at_the_next_login(app, login, admin, make_user):
+    target = make_user(Role.INSPECTOR)
+    boss = app.test_client()
+    login(admin, boss)
+    boss.post(f"/admin/users/{target.id}/password", data={"password": "set-by-admin-1"})
+    db.session.refresh(target)
+    assert target.must_change_password is True
+
+    person = app.test_client()
+    response = person.post(
+        "/login", data={"username": target.username, "password": "set-by-admin-1"}
+    )
+    assert response.headers["Location"].endswith("/account/password")
+    # every page waits for the change; the API (offline sync) and logging out do not
+    assert person.get("/inspections").headers["Location"].endswith("/account/password")
+    assert person.get("/").headers["Location"].endswith("/account/password")
+    page = person.get("/account/password").get_data(as_text=True)
+    assert "Mật khẩu của bạn do quản trị viên đặt; hãy đổi mật khẩu trước khi tiếp tục." in page
+    assert person.get("/api/v1/inspections").status_code == 200
+
+    changed = person.post(
+        "/account/password",
+        data={"current": "set-by-admin-1", "new": "my-own-secret-1", "confirm": "my-own-secret-1"},
+    )
+    assert changed.status_code == 302
+    db.session.refresh(target)
+    assert target.must_change_password is False
+    assert person.get("/inspections").status_code == 200
+
+
+def test_a_user_an_admin_creates_changes_the_password_first(app, client, login, admin):
+    login(admin)
+    client.post(
+        "/admin/users/new",
+        data={
+            "username": "kiemtra9",
+            "full_name": "Kiểm Tra Chín",
+            "role": "inspector",
+            "password": "first-pass-123",
+            "email": "",
+            "agency_code": "",
+        },
+    )
+    created = db.session.scalar(select(User).where(User.username == "kiemtra9"))
+    assert created is not None and created.must_change_password is True
+
+
 def test_audit_log_filters(client, login, admin, make_user):
     make_user(Role.VIEWER)
     login(admin)

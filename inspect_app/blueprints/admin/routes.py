@@ -53,6 +53,7 @@ def user_create():
                 agency=form.agency,
                 email=form.email.data or None,
             )
+            user.must_change_password = True  # the admin chose it: the user replaces it
             flash(_("Đã tạo người dùng %(u)s.", u=user.username), "success")
             return redirect(url_for(".user_list"))
     return render_template("admin/user_form.html", form=form, user=None)
@@ -97,7 +98,7 @@ def user_reset_password(user_id: int):
     user = load_user(user_id)
     form = PasswordResetForm()
     if form.validate_on_submit():
-        users.set_password(user, form.password.data)
+        users.set_password(user, form.password.data, by_admin=True)
         db.session.commit()
         flash(
             _(

@@ -32,6 +32,8 @@ def login():
         db.session.commit()  # the attempt is kept either way: the throttle counts failures
         if valid:
             login_user(form.user, remember=remember)
+            if form.user.must_change_password:
+                return redirect(url_for("auth.change_password"))
             return redirect(safe_next(form.next.data) or url_for("main.index"))
     clear_offline = session.pop(CLEAR_OFFLINE_PAGES, False)
     return render_template("auth/login.html", form=form, clear_offline=clear_offline)
@@ -48,10 +50,35 @@ def change_password():
             set_password(current_user, form.new.data)
             db.session.commit()
             # The new session version ends every other session; this one logs in again.
-            login_user(current_user)
+            login_user(current_user._get_current_object())  # the user, not the proxy
             flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc."), "success")
             return redirect(url_for("main.index"))
+    if current_user.must_change_password and not form.is_submitted():
+        flash(
+            _("Mật khẩu của bạn do quản trị viên đặt; hãy đổi mật khẩu trước khi tiếp tục."),
+            "warning",
+        )
     return render_template("auth/password.html", form=form)
+
+
+#: what a user whose password an admin set may still open before changing it.
+OPEN_BEFORE_CHANGE = {"auth.change_password", "auth.logout", "auth.set_language", "static"}
+
+
+@bp.before_app_request
+def require_password_change():
+    """Pages wait until a password an admin set has been changed; the API and the offline
+    sync do not (an inspector's unsent answers still go out)."""
+    if (
+        request.method != "GET"
+        or request.path.startswith("/api/")
+        or request.endpoint in OPEN_BEFORE_CHANGE
+        or (request.endpoint or "").endswith(".static")
+    ):
+        return None  # checked before current_user: the API loads its own (bearer) user
+    if current_user.is_authenticated and getattr(current_user, "must_change_password", False):
+        return redirect(url_for("auth.change_password"))
+    return None
 
 
 @bp.route("/logout", methods=["POST"])
