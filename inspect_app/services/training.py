@@ -344,11 +344,11 @@ SUGGEST_LIMIT = 20
 PARTICIPANTS_PER_PAGE = 100
 
 
-def candidate_query(course: TrainingCourse) -> Select:
-    """Agencies a participant may come from: active now and already during the course."""
-    return select(Agency).where(
-        Agency.active_to.is_(None),
-        or_(Agency.active_from.is_(None), Agency.active_from <= course.end_on),
+def candidate_query(course: TrainingCourse, text: str | None = None) -> Select:
+    """Agencies a participant may come from (active now and already during the course),
+    matching `text` as the agency search does, by level then name."""
+    return agencies.agency_query(text, active=True).where(
+        or_(Agency.active_from.is_(None), Agency.active_from <= course.end_on)
     )
 
 
@@ -357,22 +357,14 @@ def course_candidates(course: TrainingCourse) -> list[Agency] | None:
     query = candidate_query(course)
     if db.session.scalar(select(func.count()).select_from(query.subquery())) > CANDIDATE_LIMIT:
         return None
-    return list(db.session.scalars(query.order_by(Agency.name_key)))
+    return list(db.session.scalars(query))
 
 
 def suggest_candidates(course: TrainingCourse, text: str | None) -> list[Agency]:
     """The first candidate agencies whose name or code contains `text` (any diacritics)."""
-    key = search_key(text)
-    if not key:
+    if not search_key(text):
         return []
-    query = candidate_query(course).where(
-        or_(
-            Agency.name_key.contains(key, autoescape=True),
-            func.lower(Agency.code).contains(key, autoescape=True),
-        )
-    )
-    order = (agencies.level_order(), Agency.name_key, Agency.id)
-    return list(db.session.scalars(query.order_by(*order).limit(SUGGEST_LIMIT)))
+    return list(db.session.scalars(candidate_query(course, text).limit(SUGGEST_LIMIT)))
 
 
 def participant_page(course: TrainingCourse, number: int) -> Page:
@@ -598,7 +590,6 @@ class NeedRow:
 
     agency_id: int
     level: AgencyLevel
-    officer_id: int | None
     reasons: list[str]
     formed_on: date | None
     last_trained_on: date | None
@@ -659,7 +650,7 @@ def need_rows(today: date | None = None) -> list[NeedRow]:
             reasons.append(NEED_MERGER)
         if reasons:
             last = max((start for start, _k, _o in history), default=None)
-            rows.append(NeedRow(agency_id, level, officer and officer[0], reasons, formed_on, last))
+            rows.append(NeedRow(agency_id, level, reasons, formed_on, last))
     return rows
 
 
@@ -713,11 +704,11 @@ NEEDS_PER_PAGE = 100
 
 def needs_page(rows: list[NeedRow], number: int) -> Page:
     """One page of need rows, its needs loaded."""
-    pages = max(1, -(-len(rows) // NEEDS_PER_PAGE))
-    number = min(number, pages)
-    start = (number - 1) * NEEDS_PER_PAGE
-    shown = hydrate_needs(rows[start : start + NEEDS_PER_PAGE])
-    return Page(shown, number, NEEDS_PER_PAGE, len(rows))
+    page = Page([], number, NEEDS_PER_PAGE, len(rows))
+    page.number = min(number, page.pages)
+    start = page.first_index - 1
+    page.items = hydrate_needs(rows[start : start + NEEDS_PER_PAGE])
+    return page
 
 
 def invitable_agencies(agency_ids: list[int]) -> list[Agency]:

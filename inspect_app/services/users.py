@@ -40,8 +40,11 @@ def create_user(
     agency: Agency | None = None,
     email: str | None = None,
     password_hash: str | None = None,
+    set_by_admin: bool = False,
 ) -> User:
-    """Create a user; an `agency` user must be bound to exactly one agency."""
+    """Create a user; an `agency` user must be bound to exactly one agency.
+
+    A password an admin chose (`set_by_admin`) must be changed at the first login."""
     username = username.strip()
     if not username:
         raise DomainError(_("Tên đăng nhập không được để trống."))
@@ -58,6 +61,7 @@ def create_user(
         agency=agency,
         email=email,
         password_hash=password_hash,
+        must_change_password=set_by_admin,
     )
     db.session.add(user)
     db.session.flush()

@@ -57,3 +57,32 @@ def test_revisions_form_one_chain_in_date_order():
     assert [Path(rev.path).name for rev in chain] == sorted(Path(rev.path).name for rev in chain)
     for previous, current in pairwise(chain):
         assert current.down_revision == previous.revision
+
+
+def test_a_database_holding_data_goes_down_and_up_through_table_rebuilds(app, make_user):
+    """Downgrading past 0008 and upgrading again rebuilds `users` (SQLite batch mode) while
+    other rows point at it: nothing may stop halfway, and every row stays."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import func, select, text
+
+    from inspect_app.models import ApiToken, Role, User
+    from inspect_app.services.users import create_token
+
+    user = make_user(Role.INSPECTOR)
+    create_token(user)
+    db.session.commit()
+    db.session.remove()
+
+    downgrade(revision="0007_plan_proposal")
+    upgrade()
+
+    assert db.session.scalar(select(func.count(User.id))) == 1
+    assert db.session.scalar(select(func.count(ApiToken.id))) == 1
+    assert db.session.scalar(select(User.must_change_password)) is False
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            leftovers = connection.execute(
+                text("SELECT name FROM sqlite_master WHERE name LIKE '_alembic_tmp%'")
+            ).all()
+            assert leftovers == []

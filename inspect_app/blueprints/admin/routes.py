@@ -52,8 +52,8 @@ def user_create():
                 full_name=form.full_name.data,
                 agency=form.agency,
                 email=form.email.data or None,
+                set_by_admin=True,
             )
-            user.must_change_password = True  # the admin chose it: the user replaces it
             flash(_("Đã tạo người dùng %(u)s.", u=user.username), "success")
             return redirect(url_for(".user_list"))
     return render_template("admin/user_form.html", form=form, user=None)
