@@ -189,8 +189,3 @@ def can_view_evidence(user, evidence: EvidenceFile) -> bool:
         and evidence.agency_id is not None
         and evidence.agency_id == user.agency_id
     )
-
-
-def may_attach_evidence(user, inspection: Inspection) -> bool:
-    """Upload evidence to an inspection or its findings: the team, while not locked."""
-    return can_edit_inspection(user, inspection)

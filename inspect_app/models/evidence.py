@@ -44,6 +44,9 @@ class EvidenceFile(db.Model):
     content_type: Mapped[str] = mapped_column(String(128))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: the id a device gave an upload it may send more than once (a photo taken offline):
+    #: a resend finds this row instead of storing the file again.
+    upload_id: Mapped[str | None] = mapped_column(String(36), index=True, unique=True)
 
     agency = relationship("Agency")
     inspection = relationship("Inspection")

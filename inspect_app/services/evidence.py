@@ -64,11 +64,13 @@ def attach_evidence(
     document_type: str | None = None,
     effective_on: date | None = None,
     agency: Agency | None = None,
+    upload_id: str | None = None,
 ) -> EvidenceFile:
     """Check and store an upload (a werkzeug FileStorage or a binary stream) as evidence.
 
     Files belong to an inspection (or one of its findings), except an agency's signed
     announcement decision (`purpose="announcement"`), which belongs to the `agency` alone.
+    `upload_id` is the id a device gave the upload (see `find_upload`).
     """
     stream: BinaryIO = getattr(file, "stream", file)
     if filename is None:
@@ -96,6 +98,7 @@ def attach_evidence(
         finding_id=finding.id if finding is not None else None,
         document_type=(document_type or "").strip()[:255] or None,
         effective_on=effective_on,
+        upload_id=upload_id,
     )
 
 
@@ -169,6 +172,13 @@ def _refuse_duplicate(sha256, inspection, item, finding, purpose) -> None:
                 day=existing.uploaded_at.strftime("%d/%m/%Y"),
             )
         )
+
+
+def find_upload(upload_id: str) -> EvidenceFile | None:
+    """The file a device already sent under `upload_id`: its resend stores nothing again."""
+    return db.session.scalars(
+        select(EvidenceFile).where(EvidenceFile.upload_id == upload_id).limit(1)
+    ).first()
 
 
 def inspection_files(inspection: Inspection) -> list[tuple[EvidenceFile, str | None]]:

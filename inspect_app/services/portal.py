@@ -103,6 +103,7 @@ def add_dossier_file(
     effective_on: date | None,
     by,
     filename: str | None = None,
+    upload_id: str | None = None,
 ) -> EvidenceFile:
     """One file of the dossier, with its kind of document and its effective date."""
     _require_agency_user(by, inspection.agency_id)
@@ -124,6 +125,7 @@ def add_dossier_file(
         uploaded_by=by,
         document_type=document_type,
         effective_on=effective_on,
+        upload_id=upload_id,
     )
 
 
@@ -191,7 +193,7 @@ def respond(
     return finding
 
 
-def attach_response_file(finding: Finding, file, by) -> EvidenceFile:
+def attach_response_file(finding: Finding, file, by, upload_id: str | None = None) -> EvidenceFile:
     """One corrective-action evidence file, while the finding waits for the response."""
     _require_agency_user(by, finding.inspection.agency_id)
     if not findings.can_respond(finding):
@@ -201,7 +203,9 @@ def attach_response_file(finding: Finding, file, by) -> EvidenceFile:
                 status=finding.status.label,
             )
         )
-    return evidence.attach_evidence(file, finding=finding, purpose="response", uploaded_by=by)
+    return evidence.attach_evidence(
+        file, finding=finding, purpose="response", uploaded_by=by, upload_id=upload_id
+    )
 
 
 def response_files(finding: Finding) -> list[EvidenceFile]:

@@ -109,7 +109,7 @@ def parse_batch(payload: Any, item_codes: set[str]) -> list[Op]:
     return [_parse_op(index, raw, item_codes) for index, raw in enumerate(raw_ops)]
 
 
-def _uuid4(value: Any) -> bool:
+def is_uuid4(value: Any) -> bool:
     """Only the canonical form (lower-case, hyphenated): one op has one spelling."""
     if not isinstance(value, str) or len(value) != 36:
         return False
@@ -125,12 +125,12 @@ def _parse_op(index: int, raw: Any, item_codes: set[str]) -> Op:
     if not isinstance(raw, dict):
         raise InvalidBatch(f"{where}: expected an object.")
     op_id = raw.get("op_id")
-    if not _uuid4(op_id):
+    if not is_uuid4(op_id):
         raise InvalidBatch(
             f"{where}.op_id: expected a UUID4 in canonical form (lower-case, hyphenated)."
         )
     base_op = raw.get("base_op")
-    if base_op is not None and (not _uuid4(base_op) or base_op == op_id):
+    if base_op is not None and (not is_uuid4(base_op) or base_op == op_id):
         raise InvalidBatch(f"{where}.base_op: expected the UUID4 of an earlier op, or null.")
     item = raw.get("item")
     if not isinstance(item, str) or item not in item_codes:
@@ -525,7 +525,7 @@ def parse_device_report(payload: Any) -> tuple[str, int] | None:
     if not isinstance(payload, dict) or payload.get("device") is None:
         return None
     device, pending = payload.get("device"), payload.get("pending")
-    if not _uuid4(device):
+    if not is_uuid4(device):
         raise InvalidBatch("device: expected a UUID4 string.")
     if isinstance(pending, bool) or not isinstance(pending, int) or not 0 <= pending <= 1_000_000:
         raise InvalidBatch("pending: expected an integer >= 0.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from playwright.sync_api import expect
 
@@ -111,3 +112,11 @@ def status(page):
 
 def expect_synced(page, timeout=20_000):
     expect(status(page)).to_contain_text("Đã đồng bộ", timeout=timeout)
+
+
+def wait_until(page, condition, timeout=15.0):
+    """Poll a condition on the Python side while the browser keeps running."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        page.wait_for_timeout(100)

@@ -4,7 +4,6 @@ someone else's name. Each test plays one field scenario and then reads the datab
 from __future__ import annotations
 
 import json
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from tests.e2e.helpers import (
     outbox,
     status,
     wait_for_outbox,
+    wait_until,
 )
 
 ANSWERS_URL = "**/api/v1/inspections/*/answers"
@@ -103,14 +103,6 @@ def db_conflicts(live_server):
             )
             for c in rows
         ]
-
-
-def wait_until(page, condition, timeout=15.0):
-    """Poll a condition on the Python side while the browser keeps running."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        page.wait_for_timeout(100)
 
 
 def open_checklist(page, inspection_id):

@@ -106,3 +106,80 @@ def test_viewer_may_read_but_not_upload(client, login, make_user, lead, inspecti
 
 def test_anonymous_gets_401(client, inspection):
     assert upload(client, PDF, "a.pdf", inspection_id=inspection.id).status_code == 401
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+UPLOAD_ID = "5b0c8a4e-2f61-4c3a-9d7e-0a1b2c3d4e5f"
+
+
+def item_files(inspection):
+    from sqlalchemy import select
+
+    from inspect_app.models import EvidenceFile
+
+    return db.session.scalars(
+        select(EvidenceFile).where(EvidenceFile.inspection_id == inspection.id)
+    ).all()
+
+
+def test_a_photo_for_an_item_is_stored_once_however_often_it_is_sent(
+    client, login, lead, inspection
+):
+    login(lead)
+    fields = {"inspection_id": inspection.id, "item": "A.1", "upload_id": UPLOAD_ID}
+    first = upload(client, PNG, "anh-A.1.png", **fields)
+    assert first.status_code == 201
+    again = upload(client, PNG, "anh-A.1.png", **fields)  # the first answer was lost
+    assert again.status_code == 200 and again.json == first.json
+    [stored] = item_files(inspection)
+    assert stored.item_id is not None and stored.upload_id == UPLOAD_ID
+    code = next(i.code for i in inspection.template.items if i.id == stored.item_id)
+    assert code == "A.1"
+
+
+def test_an_upload_id_belongs_to_its_first_sender(client, login, make_user, lead, inspection):
+    login(lead)
+    upload(client, PNG, "a.png", inspection_id=inspection.id, upload_id=UPLOAD_ID)
+    login(make_user(Role.ADMIN))
+    response = upload(client, PNG, "a.png", inspection_id=inspection.id, upload_id=UPLOAD_ID)
+    assert response.status_code == 409 and "error" in response.json
+    assert len(item_files(inspection)) == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "status"),
+    [
+        ({"upload_id": "not-a-uuid"}, 422),
+        ({"upload_id": UPLOAD_ID.upper()}, 422),
+        ({"item": "Z.99"}, 422),
+        ({"item": "A.1" * 20}, 422),
+    ],
+)
+def test_bad_upload_id_or_item_is_refused(client, login, lead, inspection, fields, status):
+    login(lead)
+    response = upload(client, PNG, "a.png", inspection_id=inspection.id, **fields)
+    assert response.status_code == status and "error" in response.json
+    assert item_files(inspection) == []
+
+
+def test_an_item_belongs_to_the_inspection_not_a_finding(client, login, lead, inspection):
+    finding = create_finding(
+        inspection,
+        severity=Severity.MINOR,
+        description="Thiếu hồ sơ",
+        corrective_action_required="Bổ sung",
+        due_on=date.today() + timedelta(days=30),
+        by=lead,
+    )
+    db.session.commit()
+    login(lead)
+    assert upload(client, PNG, "a.png", finding_id=finding.id, item="A.1").status_code == 400
+
+
+def test_a_photo_for_a_concluded_inspection_is_refused(client, login, lead, make_inspection):
+    inspection = make_inspection(lead=lead, status=InspectionStatus.CONCLUDED)
+    login(lead)
+    response = upload(
+        client, PNG, "a.png", inspection_id=inspection.id, item="A.1", upload_id=UPLOAD_ID
+    )
+    assert response.status_code == 409 and "error" in response.json

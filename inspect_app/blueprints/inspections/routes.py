@@ -23,13 +23,14 @@ from inspect_app.models import (
     Role,
 )
 from inspect_app.permissions import can_edit_inspection, is_lead, is_team_writer, roles_required
-from inspect_app.services import dossier_contents, inspection_workflow, records, sync
+from inspect_app.services import dossier_contents, evidence, inspection_workflow, records, sync
 from inspect_app.services.inspection_queries import (
     checklist_rows,
     filtered_inspections,
     inspection_years,
 )
 from inspect_app.services.pagination import page_number
+from inspect_app.storage import ACCEPT, max_upload_bytes
 from inspect_app.web.boundary import unit_of_work
 from inspect_app.web.forms import options
 from inspect_app.web.loaders import get_child_or_404, load_inspection
@@ -98,7 +99,19 @@ def checklist(inspection_id: int):
         inspection=inspection,
         groups=checklist_rows(inspection),
         can_edit=can_edit_inspection(current_user, inspection),
+        item_files=_files_by_item(inspection),
+        accept=ACCEPT,
+        max_upload=max_upload_bytes(),
     )
+
+
+def _files_by_item(inspection: Inspection) -> dict[str, list]:
+    """The inspection's evidence files by checklist item code, oldest first."""
+    files: dict[str, list] = {}
+    for stored, code in reversed(evidence.inspection_files(inspection)):
+        if code:
+            files.setdefault(code, []).append(stored)
+    return files
 
 
 def _form_for(target: InspectionStatus, inspection: Inspection, prefix: bool = False):

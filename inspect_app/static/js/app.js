@@ -30,7 +30,7 @@ async function ownUnsent() {
     const db = await openStore();
     const counts = await summary(db, user);
     db.close();
-    return counts.pending + counts.refused;
+    return counts.pending + counts.refused + counts.photos + counts.photosRefused;
   } catch (error) {
     return 0;
   }

@@ -9,13 +9,17 @@ import {
   LEGACY_OWNER,
   checkStorage,
   discardEntry,
+  discardPhoto,
   entriesOf,
+  keepPhoto,
   openStore,
   otherOwners,
+  photosOf,
   recordChange,
   rememberDownload,
   rememberServer,
   retryEntry,
+  retryPhoto,
   snapshotsFor,
   summary,
 } from "./offline-store.js";
@@ -33,6 +37,8 @@ const NOTE_DELAY_MS = 300;
 const channel = "BroadcastChannel" in window ? new BroadcastChannel("inspect-app") : null;
 const lang = document.documentElement.lang === "en" ? "en" : "vi";
 const LABELS = JSON.parse(root.dataset.resultLabels || "{}");
+const MAX_UPLOAD = Number(root.dataset.maxUpload || 0);
+const ACCEPTED = (root.dataset.accept || "").split(",").filter(Boolean);
 
 const TEXT = {
   vi: {
@@ -61,6 +67,18 @@ const TEXT = {
     discardConfirm: "Bỏ hẳn thay đổi này? Nó sẽ bị xóa khỏi máy này.",
     empty: "(không chọn)",
     unload: "Có thay đổi chưa lưu được vào bộ nhớ trình duyệt. Rời trang sẽ mất chúng.",
+    photosPending: (n) => `${n} ảnh/tệp đang chờ tải lên, được lưu trên máy này.`,
+    offlineOnly: "Đang ngoại tuyến.",
+    photosRefused: (n) => `${n} ảnh/tệp không được máy chủ nhận, vẫn giữ trên máy này.`,
+    photoWaiting: "chờ tải lên",
+    photoRefused: (name, reason) => `Tệp “${name}” không tải lên được: ${reason}`,
+    photoTooLarge: (name, mb) => `Tệp “${name}” quá lớn (tối đa ${mb} MB), chưa được giữ.`,
+    photoType: (name) => `Tệp “${name}” không được nhận: chỉ nhận PDF, Word, Excel, OpenDocument và ảnh JPG, PNG.`,
+    photoEmpty: (name) => `Tệp “${name}” rỗng, chưa được giữ.`,
+    photoNotKept: (name) => `Không lưu được “${name}” trên máy này (bộ nhớ có thể đã đầy). Tệp CHƯA được giữ; hãy thử lại.`,
+    photoName: "anh",
+    discardPhoto: "Bỏ tệp này",
+    discardPhotoConfirm: "Bỏ hẳn tệp này? Nó sẽ bị xóa khỏi máy này và không được tải lên.",
   },
   en: {
     synced: "All changes synced.",
@@ -88,6 +106,18 @@ const TEXT = {
     discardConfirm: "Discard this change for good? It is deleted from this device.",
     empty: "(none)",
     unload: "Some changes could not be saved in the browser's storage. Leaving loses them.",
+    photosPending: (n) => `${n} photos or files waiting to be uploaded, kept on this device.`,
+    offlineOnly: "Offline.",
+    photosRefused: (n) => `${n} photos or files were not accepted by the server; they are kept on this device.`,
+    photoWaiting: "waiting to upload",
+    photoRefused: (name, reason) => `“${name}” could not be uploaded: ${reason}`,
+    photoTooLarge: (name, mb) => `“${name}” is too large (at most ${mb} MB); it was not kept.`,
+    photoType: (name) => `“${name}” is not accepted: only PDF, Word, Excel, OpenDocument and JPG or PNG images.`,
+    photoEmpty: (name) => `“${name}” is empty; it was not kept.`,
+    photoNotKept: (name) => `Could not keep “${name}” on this device (storage may be full). The file was NOT kept; try again.`,
+    photoName: "photo",
+    discardPhoto: "Discard this file",
+    discardPhotoConfirm: "Discard this file for good? It is deleted from this device and not uploaded.",
   },
 }[lang];
 
@@ -98,6 +128,7 @@ let paused = false;
 let syncing = false;
 let snapshots = new Map();
 let ownEntries = new Map();
+let ownPhotos = new Map();
 const unsaved = new Set();
 const fieldsets = new Map(Array.from(root.querySelectorAll("fieldset.checklist-item"), (fs) => [fs.dataset.code, fs]));
 const htmlValues = new Map(Array.from(fieldsets, ([code, fs]) => [code, { ...currentValue(fs), rev: Number(fs.dataset.rev || 0) }]));
@@ -159,21 +190,34 @@ function render(code) {
   const state = fieldset.querySelector(".item-state");
   state.textContent = stateText;
   state.className = `item-state ${stateClass}`;
-  renderRefused(fieldset, code, refused);
+  const photos = ownPhotos.get(code) || [];
+  renderRefused(fieldset, code, refused, photos.filter((photo) => photo.state !== "pending"));
+  renderPhotos(fieldset, photos.filter((photo) => photo.state === "pending"));
   updateFindingLink(fieldset);
 }
 
 // Refused entries sit after the fieldset, so their buttons work on a locked checklist too.
-function renderRefused(fieldset, code, refused) {
+function renderRefused(fieldset, code, refused, photos) {
   let box = fieldset.nextElementSibling;
   if (!box || !box.classList.contains("item-refused")) {
-    if (!refused.length) return;
+    if (!refused.length && !photos.length) return;
     box = document.createElement("div");
     box.className = "item-refused alert alert-danger py-1 px-2 small";
     fieldset.after(box);
   }
   box.replaceChildren();
-  box.hidden = !refused.length;
+  box.hidden = !refused.length && !photos.length;
+  for (const photo of photos) {
+    const line = document.createElement("div");
+    line.className = "d-flex flex-wrap gap-2 align-items-center item-file is-refused";
+    line.dataset.uploadId = photo.upload_id;
+    const text = document.createElement("span");
+    text.textContent = `${code}: ${TEXT.photoRefused(photo.name, photo.error || "")}`;
+    line.append(text);
+    if (canEdit && !storageBroken) line.append(button(TEXT.retry, "btn-outline-primary", () => retryUpload(photo)));
+    if (!storageBroken) line.append(button(TEXT.discardPhoto, "btn-outline-danger", () => discardUpload(photo)));
+    box.append(line);
+  }
   for (const op of refused) {
     const line = document.createElement("div");
     line.className = "d-flex flex-wrap gap-2 align-items-center";
@@ -184,6 +228,48 @@ function renderRefused(fieldset, code, refused) {
     if (!storageBroken) line.append(button(TEXT.discard, "btn-outline-danger", () => discard(op)));
     box.append(line);
   }
+}
+
+// Photos waiting to be uploaded, after the item's files the server already holds.
+function renderPhotos(fieldset, photos) {
+  const list = fieldset.querySelector(".item-file-list");
+  if (!list) return;
+  list.querySelectorAll("li.is-waiting").forEach((line) => line.remove());
+  for (const photo of photos) {
+    const line = document.createElement("li");
+    line.className = "item-file is-waiting";
+    line.dataset.uploadId = photo.upload_id;
+    line.textContent = `${photo.name} (${sizeText(photo.size)}) — ${TEXT.photoWaiting}`;
+    list.append(line);
+  }
+}
+
+// A file the server now holds, shown as the page shows the files it was rendered with.
+function showUploaded(code, body) {
+  const list = fieldsets.get(code)?.querySelector(".item-file-list");
+  if (!list || !body || !body.id || list.querySelector(`li[data-file-id="${Number(body.id)}"]`)) return;
+  const line = document.createElement("li");
+  line.className = "item-file";
+  line.dataset.fileId = String(body.id);
+  const link = document.createElement("a");
+  link.href = root.dataset.downloadUrl.replace(/\/0$/, `/${Number(body.id)}`);
+  link.download = "";
+  link.textContent = body.name;
+  const size = document.createElement("span");
+  size.className = "text-muted";
+  size.textContent = `(${sizeText(body.size)})`;
+  line.append(link, " ", size);
+  const waiting = list.querySelector("li.is-waiting");
+  list.insertBefore(line, waiting);
+}
+
+// As the server writes sizes (template filter `filesize`): "1,2 MB", one decimal.
+const numbers = new Intl.NumberFormat(lang === "en" ? "en" : "vi-VN", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+function sizeText(bytes) {
+  for (const [unit, scale] of [["GB", 1024 ** 3], ["MB", 1024 ** 2], ["KB", 1024]]) {
+    if (bytes >= scale) return `${numbers.format(bytes / scale)} ${unit}`;
+  }
+  return `${bytes} B`;
 }
 
 function button(label, style, action) {
@@ -220,15 +306,25 @@ function updateProgress() {
 // Read this user's entries and the server snapshots for this inspection, then show them.
 async function refreshLocal(codes) {
   if (!db) return;
-  const [snaps, entries] = await Promise.all([snapshotsFor(db, owner, inspectionId), entriesOf(db, owner, inspectionId)]);
+  const [snaps, entries, photos] = await Promise.all([
+    snapshotsFor(db, owner, inspectionId),
+    entriesOf(db, owner, inspectionId),
+    photosOf(db, owner, inspectionId),
+  ]);
   snapshots = snaps;
-  ownEntries = new Map();
-  for (const op of entries) {
-    if (!ownEntries.has(op.item)) ownEntries.set(op.item, []);
-    ownEntries.get(op.item).push(op);
-  }
+  ownEntries = groupByItem(entries);
+  ownPhotos = groupByItem(photos);
   (codes || [...fieldsets.keys()]).forEach(render);
   updateProgress();
+}
+
+function groupByItem(rows) {
+  const byItem = new Map();
+  for (const row of rows) {
+    if (!byItem.has(row.item)) byItem.set(row.item, []);
+    byItem.get(row.item).push(row);
+  }
+  return byItem;
 }
 
 // ---- the status line ------------------------------------------------------------------
@@ -241,7 +337,7 @@ function updateStatus(state) {
 
 async function writeStatus(state) {
   if (storageBroken) return;
-  const counts = db ? await summary(db, owner) : { pending: 0, refused: 0, others: 0 };
+  const counts = db ? await summary(db, owner) : { pending: 0, refused: 0, others: 0, photos: 0, photosRefused: 0 };
   // This inspection's entries count once per item (an edit made while an earlier one was in
   // doubt is one change for the user); other inspections' entries as they are.
   let here = 0;
@@ -257,12 +353,14 @@ async function writeStatus(state) {
   const waiting = mine.length - late;
   const parts = [];
   if (paused) parts.push(TEXT.paused(counts.pending));
-  else if (!navigator.onLine) parts.push(TEXT.offline(counts.pending));
+  else if (!navigator.onLine) parts.push(counts.photos && !counts.pending ? TEXT.offlineOnly : TEXT.offline(counts.pending));
   else if (state === "syncing" || syncing) parts.push(TEXT.syncing(counts.pending));
   else if (counts.pending) parts.push(TEXT.pending(counts.pending));
-  else if (!counts.refused && !mine.length && !unsaved.size) parts.push(TEXT.synced);
+  else if (!counts.refused && !mine.length && !unsaved.size && !counts.photos && !counts.photosRefused) parts.push(TEXT.synced);
   else parts.push(TEXT.sent);
+  if (counts.photos) parts.push(TEXT.photosPending(counts.photos));
   if (counts.refused) parts.push(TEXT.refused(counts.refused));
+  if (counts.photosRefused) parts.push(TEXT.photosRefused(counts.photosRefused));
   if (waiting) parts.push(TEXT.waitingLead(waiting));
   if (late) parts.push(TEXT.lateWaiting(late));
   if (unsaved.size) parts.push(TEXT.unsaved(unsaved.size));
@@ -273,7 +371,10 @@ async function writeStatus(state) {
   statusEl.textContent = parts.join(" ");
   statusEl.dataset.pending = String(counts.pending);
   statusEl.dataset.refused = String(counts.refused);
-  let label = counts.pending ? "pending" : counts.refused || mine.length || unsaved.size ? "attention" : "synced";
+  statusEl.dataset.photos = String(counts.photos);
+  let label = "synced";
+  if (counts.pending || counts.photos) label = "pending";
+  else if (counts.refused || counts.photosRefused || mine.length || unsaved.size) label = "attention";
   if (paused) label = "paused";
   else if (!navigator.onLine) label = "offline";
   else if (syncing) label = "syncing";
@@ -367,6 +468,8 @@ function bindInputs() {
       noteTimers.set(fieldset, setTimeout(() => flushNote(fieldset), NOTE_DELAY_MS));
     });
     note.addEventListener("change", () => flushNote(fieldset));
+    fieldset.querySelector("input.item-photo")?.addEventListener("change", (event) => keepFile(fieldset, event.target, true));
+    fieldset.querySelector("input.item-attach")?.addEventListener("change", (event) => keepFile(fieldset, event.target, false));
   });
   document.getElementById("only-unanswered").addEventListener("change", updateProgress);
 }
@@ -382,6 +485,71 @@ function setReadOnly(reason) {
     statusEl.dataset.state = "read-only";
     showAlert(TEXT.readOnly(reason), false);
   }
+}
+
+// ---- photos and files of an item ----------------------------------------------------------
+
+// A photo from the camera is named after its item and the time it was taken, so that the
+// team tells them apart (phones name every photo "image.jpg").
+function photoName(file, code) {
+  const ext = (file.name.match(/\.[A-Za-z0-9]{1,5}$/) || [file.type === "image/png" ? ".png" : ".jpg"])[0].toLowerCase();
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  const stamp = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
+  return `${TEXT.photoName}-${code}-${stamp}${ext}`;
+}
+
+function itemMessage(fieldset, text) {
+  let box = fieldset.querySelector(".item-file-error");
+  if (!box) {
+    box = document.createElement("div");
+    box.className = "item-file-error text-danger fw-semibold";
+    box.setAttribute("role", "alert");
+    fieldset.querySelector(".item-files").append(box);
+  }
+  box.textContent = text;
+  box.hidden = !text;
+}
+
+// The chosen file is checked as the server would check its size and kind, kept on this
+// device (IndexedDB), then uploaded by the sync; nothing is shown as kept that was not.
+async function keepFile(fieldset, input, fromCamera) {
+  const file = input.files && input.files[0];
+  input.value = "";
+  if (!file) return;
+  const code = fieldset.dataset.code;
+  const name = fromCamera ? photoName(file, code) : file.name;
+  itemMessage(fieldset, "");
+  if (!file.size) return itemMessage(fieldset, TEXT.photoEmpty(name));
+  if (MAX_UPLOAD && file.size > MAX_UPLOAD) return itemMessage(fieldset, TEXT.photoTooLarge(name, Math.round(MAX_UPLOAD / (1024 * 1024))));
+  if (ACCEPTED.length && !ACCEPTED.some((ext) => name.toLowerCase().endsWith(ext))) return itemMessage(fieldset, TEXT.photoType(name));
+  try {
+    await checkStorage(db);
+    await keepPhoto(db, { owner, inspectionId, code, file, name });
+  } catch (error) {
+    console.error("could not keep the file", error);
+    return itemMessage(fieldset, TEXT.photoNotKept(name));
+  }
+  await refreshLocal([code]);
+  announce();
+  updateStatus();
+  scheduleSync(300);
+}
+
+async function retryUpload(photo) {
+  await retryPhoto(db, owner, photo.upload_id);
+  await refreshLocal([photo.item]);
+  announce();
+  updateStatus();
+  scheduleSync(100);
+}
+
+async function discardUpload(photo) {
+  if (!(await confirmDialog(TEXT.discardPhotoConfirm, TEXT.discardPhoto))) return;
+  await discardPhoto(db, owner, photo.upload_id);
+  await refreshLocal([photo.item]);
+  announce();
+  updateStatus();
 }
 
 async function retry(op) {
@@ -446,6 +614,13 @@ async function syncNow(manual = false) {
     try {
       await syncOwn(db, owner, {
         csrfUrl: root.dataset.csrfUrl,
+        evidenceUrl: root.dataset.evidenceUrl,
+        onPhoto: (photo, body) => {
+          if (photo.inspectionId !== inspectionId) return;
+          showUploaded(photo.item, body);
+          refreshLocal([photo.item]);
+          announce();
+        },
         onSettled: (ops) => {
           const codes = new Set(ops.filter((op) => op.inspectionId === inspectionId).map((op) => op.item));
           if (codes.size) refreshLocal([...codes]);

@@ -1,19 +1,23 @@
 // "Dữ liệu ngoại tuyến": what this browser keeps for offline work, read from its own
 // storage: downloaded inspections (and whether they still open offline), the user's
-// unsent or refused changes, and how many changes of other users wait on this device.
+// unsent or refused changes and photos, and how many changes of other users wait on this
+// device.
 import { confirmDialog } from "./confirm.js";
 import { Pause, syncOwn, withSyncLock } from "./offline-sync.js";
 import {
   LEGACY_OWNER,
   claimLegacy,
   discardEntry,
+  discardPhoto,
   downloadsOf,
   entriesOf,
   forgetDownload,
   openStore,
   otherOwners,
+  photosOf,
   rememberDownload,
   retryEntry,
+  retryPhoto,
 } from "./offline-store.js";
 
 const root = document.getElementById("offline-data");
@@ -48,6 +52,10 @@ const TEXT = {
     failed: "Chưa gửi được (mất mạng hoặc máy chủ không trả lời); sẽ thử lại.",
     refreshed: "Đã tải lại cuộc kiểm tra về máy.",
     refreshFailed: "Không tải lại được (cần có mạng).",
+    photo: (name) => `Ảnh/tệp: ${name}`,
+    photoPending: "Đang chờ tải lên",
+    saveCopy: "Lưu bản sao",
+    discardPhotoConfirm: "Bỏ hẳn tệp này? Nó sẽ bị xóa khỏi máy này và không được tải lên.",
   },
   en: {
     summary: (downloads, pending, refused) => `${downloads} inspections on this device; ${pending} changes waiting; ${refused} changes not accepted.`,
@@ -73,6 +81,10 @@ const TEXT = {
     failed: "Not sent yet (no network or the server did not answer); will retry.",
     refreshed: "The inspection was downloaded again.",
     refreshFailed: "Could not download (needs a network).",
+    photo: (name) => `Photo/file: ${name}`,
+    photoPending: "Waiting to be uploaded",
+    saveCopy: "Save a copy",
+    discardPhotoConfirm: "Discard this file for good? It is deleted from this device and not uploaded.",
   },
 }[lang];
 
@@ -128,7 +140,14 @@ async function available(record) {
 }
 
 async function render() {
-  const [downloads, entries, others] = await Promise.all([downloadsOf(db, owner), entriesOf(db, owner), otherOwners(db, owner)]);
+  const [downloads, answers, photos, others] = await Promise.all([
+    downloadsOf(db, owner),
+    entriesOf(db, owner),
+    photosOf(db, owner),
+    otherOwners(db, owner),
+  ]);
+  // answers and photos share one local sequence: shown in the order they were made
+  const entries = [...answers, ...photos].sort((a, b) => a.seq - b.seq);
   const titles = new Map(downloads.map((record) => [record.inspectionId, record]));
   const pendingItems = new Map();
   for (const op of entries) {
@@ -162,14 +181,16 @@ async function render() {
     const title = titles.get(op.inspectionId);
     cell(row, link(`/inspections/${op.inspectionId}/checklist`, title ? title.title : TEXT.inspection(op.inspectionId)));
     cell(row, op.item);
-    cell(row, describe(op));
+    cell(row, op.upload_id ? TEXT.photo(op.name) : describe(op));
     cell(row, when(op.createdAt));
-    cell(row, op.state !== "pending" ? TEXT.rejected(op.error || "") : op.attempted ? TEXT.inDoubt : TEXT.pending);
+    const waiting = op.upload_id ? TEXT.photoPending : TEXT.pending;
+    cell(row, op.state !== "pending" ? TEXT.rejected(op.error || "") : op.attempted ? TEXT.inDoubt : waiting);
     const actions = cell(row, "");
     if (op.state !== "pending") {
       actions.append(button(TEXT.retry, "btn-outline-primary", () => retry(op)));
       actions.append(button(TEXT.discard, "btn-outline-danger", () => discard(op)));
     }
+    if (op.upload_id) actions.append(saveCopy(op));
     entriesBody.append(row);
   }
   document.getElementById("entries-table").hidden = !entries.length;
@@ -219,15 +240,31 @@ async function removeDownload(record, pending) {
   await render();
 }
 
+// A photo's own bytes, saved as a file: a copy to keep should the device fail.
+function saveCopy(photo) {
+  const anchor = document.createElement("a");
+  anchor.className = "btn btn-sm btn-outline-secondary me-1 mb-1";
+  anchor.textContent = TEXT.saveCopy;
+  anchor.download = photo.name;
+  anchor.href = "#";
+  anchor.addEventListener("click", () => {
+    anchor.href = URL.createObjectURL(photo.blob);
+    setTimeout(() => URL.revokeObjectURL(anchor.href), 1000);
+  });
+  return anchor;
+}
+
 async function retry(op) {
-  await retryEntry(db, owner, op.op_id);
+  if (op.upload_id) await retryPhoto(db, owner, op.upload_id);
+  else await retryEntry(db, owner, op.op_id);
   await render();
   sync();
 }
 
 async function discard(op) {
-  if (!(await confirmDialog(TEXT.discardConfirm, TEXT.discard))) return;
-  await discardEntry(db, owner, op.op_id);
+  if (!(await confirmDialog(op.upload_id ? TEXT.discardPhotoConfirm : TEXT.discardConfirm, TEXT.discard))) return;
+  if (op.upload_id) await discardPhoto(db, owner, op.upload_id);
+  else await discardEntry(db, owner, op.op_id);
   await render();
   sync();
 }

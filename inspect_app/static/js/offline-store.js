@@ -15,9 +15,17 @@
 //            user's values waits for the lead as a conflict.
 // meta:      {key: "seq"} the last sequence number, {key: "device"} this browser's id.
 // downloads: which inspections a user keeps for offline work, and since when.
+// photos:    a photo or file for one checklist item, waiting to be uploaded.
+//            {upload_id, seq, owner, inspectionId, item, name, type, size, blob, createdAt,
+//             attempted, state, error}
+//            upload_id  a UUID4 sent with the file: a resend (the answer was lost) is
+//                    stored once by the server, which answers with the same file;
+//            state   "pending" or "rejected" (the server refused the file, `error` says why).
+//            A photo leaves the store only when the server answered that it holds the file,
+//            or when its user discards it.
 
 const DB_NAME = "inspect_app";
-const DB_VERSION = 2;
+const DB_VERSION = 3;
 //: entries from the first version of this store, which did not record their user.
 export const LEGACY_OWNER = "";
 export const RESULTS = ["conform", "nonconform", "observation", "not_applicable"];
@@ -76,6 +84,13 @@ function createStores(db) {
   downloads.createIndex("byOwner", "owner");
 }
 
+function createPhotoStore(db) {
+  const photos = db.createObjectStore("photos", { keyPath: "upload_id" });
+  photos.createIndex("bySeq", "seq");
+  photos.createIndex("byOwnerState", ["owner", "state"]);
+  photos.createIndex("byOwnerInspection", ["owner", "inspectionId"]);
+}
+
 // Version 1 kept one outbox for everyone and ordered it by the clock: its entries are
 // kept, in their old order, as entries of an unknown user that someone must claim.
 function upgradeFromV1(db, tx) {
@@ -120,6 +135,7 @@ export function openStore() {
     request.onupgradeneeded = (event) => {
       if (event.oldVersion < 1) createStores(request.result);
       else if (event.oldVersion < 2) upgradeFromV1(request.result, request.transaction);
+      if (event.oldVersion < 3) createPhotoStore(request.result);
     };
     request.onsuccess = () => {
       const db = request.result;
@@ -410,15 +426,18 @@ export async function summary(db, owner) {
   const tx = db.transaction("outbox", "readonly");
   const store = tx.objectStore("outbox");
   const byState = store.index("byOwnerState");
-  const [pending, rejected, refused, invalid, total, mine] = await Promise.all([
+  const photoState = db.transaction("photos", "readonly").objectStore("photos").index("byOwnerState");
+  const [pending, rejected, refused, invalid, total, mine, photos, photosRefused] = await Promise.all([
     promisify(byState.count([owner, "pending"])),
     promisify(byState.count([owner, "rejected"])),
     promisify(byState.count([owner, "refused"])),
     promisify(byState.count([owner, "invalid"])),
     promisify(store.count()),
     promisify(store.index("byOwner").count(owner)),
+    promisify(photoState.count([owner, "pending"])),
+    promisify(photoState.count([owner, "rejected"])),
   ]);
-  return { pending, refused: rejected + refused + invalid, others: total - mine };
+  return { pending, refused: rejected + refused + invalid, others: total - mine, photos, photosRefused };
 }
 
 // Whose entries wait on this device besides `owner` (names and counts only).
@@ -472,6 +491,97 @@ export async function rememberServer(db, owner, inspectionId, items, myConflicts
       };
       if (!current || JSON.stringify(current) !== JSON.stringify(next)) answers.put(next);
     }
+  });
+}
+
+// ---- photos and files of checklist items ---------------------------------------------
+
+// Keep a photo (or any file) for an item until it is uploaded. The bytes are read first and
+// stored as the store's own copy, so the photo survives the camera app's temporary file.
+export async function keepPhoto(db, { owner, inspectionId, code, file, name }) {
+  const bytes = await file.arrayBuffer();
+  const blob = new Blob([bytes], { type: file.type || "application/octet-stream" });
+  return inTransaction(db, ["photos", "meta"], "readwrite", async ({ photos, meta }) => {
+    const photo = {
+      upload_id: newOpId(),
+      seq: await nextSeq(meta),
+      owner,
+      inspectionId,
+      item: code,
+      name,
+      type: blob.type,
+      size: blob.size,
+      blob,
+      createdAt: Date.now(),
+      attempted: false,
+      state: "pending",
+      error: null,
+    };
+    photos.add(photo);
+    return photo;
+  });
+}
+
+export async function photosOf(db, owner, inspectionId) {
+  const tx = db.transaction("photos", "readonly");
+  const store = tx.objectStore("photos");
+  const rows = inspectionId === undefined
+    ? await promisify(store.index("byOwnerState").getAll(IDBKeyRange.bound([owner, ""], [owner, "\uffff"])))
+    : await promisify(store.index("byOwnerInspection").getAll([owner, inspectionId]));
+  return rows.sort(bySeq);
+}
+
+// The oldest photo of `owner` still to send (none of `skip`), marked as attempted.
+export async function takePhoto(db, owner, skip) {
+  return inTransaction(db, ["photos"], "readwrite", async ({ photos }) => {
+    const keys = await promisify(photos.index("byOwnerState").getAllKeys([owner, "pending"]));
+    const candidates = [];
+    for (const key of keys.filter((id) => !skip.has(id))) candidates.push(await promisify(photos.get(key)));
+    const next = candidates.sort(bySeq)[0];
+    if (next && !next.attempted) {
+      next.attempted = true;
+      photos.put(next);
+    }
+    return next || null;
+  });
+}
+
+// The server holds the file: the device's copy goes.
+export async function settlePhoto(db, uploadId) {
+  return inTransaction(db, ["photos"], "readwrite", async ({ photos }) => {
+    photos.delete(uploadId);
+  });
+}
+
+// The server refused the file: it stays, shown with the reason, and is no longer sent.
+export async function refusePhoto(db, uploadId, error) {
+  return inTransaction(db, ["photos"], "readwrite", async ({ photos }) => {
+    const photo = await promisify(photos.get(uploadId));
+    if (photo && photo.state === "pending") {
+      photo.state = "rejected";
+      photo.error = error;
+      photos.put(photo);
+    }
+  });
+}
+
+// The user's choice for a refused photo: send it again (the same upload: the server stored
+// nothing of it), or discard it. Only the owner's own photos.
+export async function retryPhoto(db, owner, uploadId) {
+  return inTransaction(db, ["photos"], "readwrite", async ({ photos }) => {
+    const photo = await promisify(photos.get(uploadId));
+    if (photo && photo.owner === owner && photo.state === "rejected") {
+      photo.state = "pending";
+      photo.error = null;
+      photos.put(photo);
+    }
+  });
+}
+
+export async function discardPhoto(db, owner, uploadId) {
+  return inTransaction(db, ["photos"], "readwrite", async ({ photos }) => {
+    const photo = await promisify(photos.get(uploadId));
+    if (photo && photo.owner === owner && photo.state === "rejected") photos.delete(uploadId);
   });
 }
 

@@ -5,15 +5,21 @@
 // anyone else's session. Entries go out in the order they were made (their local sequence).
 // A request the server refuses whole never blocks the others: a malformed batch is split
 // until the bad entry is found and set aside; an inspection the user may no longer write
-// keeps its entries on the device, marked, while the rest goes on.
+// keeps its entries on the device, marked, while the rest goes on. Photos of checklist items
+// follow the answers, one request each, under the id the device gave them (`upload_id`), so
+// that a photo whose answer was lost is stored once however often it is sent.
 import {
   countPending,
   deviceId,
   entriesOf,
   markUnsendable,
+  photosOf,
   promisify,
+  refusePhoto,
+  settlePhoto,
   settleBatch,
   takeBatch,
+  takePhoto,
 } from "./offline-store.js";
 
 const MAX_BATCH = 200;
@@ -26,6 +32,8 @@ export const SYNC_TEXT = {
     forbidden: "Máy chủ không nhận kết quả của bạn cho cuộc kiểm tra này (bạn không còn trong đoàn kiểm tra hoặc cuộc kiểm tra không còn). Thay đổi vẫn được giữ trên máy này.",
     invalid: (reason) => `Mục này không gửi được (${reason}). Thay đổi vẫn được giữ trên máy này.`,
     rejected: "Máy chủ đã từ chối thay đổi này.",
+    photoRefused: "Máy chủ không nhận tệp này.",
+    photoForbidden: "Máy chủ không nhận tệp cho cuộc kiểm tra này (bạn không còn trong đoàn kiểm tra hoặc cuộc kiểm tra không còn).",
   },
   en: {
     loginNeeded: "Your session has expired. Changes are kept on this device; log in again, then press “Sync now”.",
@@ -33,6 +41,8 @@ export const SYNC_TEXT = {
     forbidden: "The server does not take your answers for this inspection (you are no longer on its team, or it no longer exists). The changes are kept on this device.",
     invalid: (reason) => `This entry cannot be sent (${reason}). It is kept on this device.`,
     rejected: "The server refused this change.",
+    photoRefused: "The server did not accept this file.",
+    photoForbidden: "The server does not take files for this inspection (you are no longer on its team, or it no longer exists).",
   },
 }[lang];
 
@@ -59,6 +69,14 @@ async function session(csrfUrl) {
   return { token: body.csrf_token, user: body.user ? body.user.username : null };
 }
 
+async function answerOf(response) {
+  try {
+    return await response.json();
+  } catch (error) {
+    return {};
+  }
+}
+
 async function post(url, token, body) {
   const response = await fetch(url, {
     method: "POST",
@@ -66,13 +84,7 @@ async function post(url, token, body) {
     headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token },
     body: JSON.stringify(body),
   });
-  let json = {};
-  try {
-    json = await response.json();
-  } catch (error) {
-    json = {};
-  }
-  return { status: response.status, body: json };
+  return { status: response.status, body: await answerOf(response) };
 }
 
 function wire(op) {
@@ -125,10 +137,60 @@ async function sendGroup(ctx, inspectionId, ops) {
   throw new Error(`sync ${status}`); // the server is down or failing: retry later
 }
 
+// Upload the photos of `owner`, oldest first. The server answers 201 (stored) or 200 (it
+// already held this upload): either way the device's copy goes. A refusal (type, size, the
+// inspection is locked or out of reach) keeps the photo, shown with the server's reason.
+async function sendPhotos(ctx) {
+  const tried = new Set();
+  for (;;) {
+    const photo = await takePhoto(ctx.db, ctx.owner, tried);
+    if (!photo) return;
+    tried.add(photo.upload_id);
+    if (!(photo.blob instanceof Blob) || !Number.isInteger(photo.inspectionId) || typeof photo.item !== "string") {
+      await refusePhoto(ctx.db, photo.upload_id, SYNC_TEXT.invalid("photo")); // a damaged entry
+      ctx.onPhoto(photo, null);
+      continue;
+    }
+    const form = new FormData();
+    form.append("inspection_id", String(photo.inspectionId));
+    form.append("item", photo.item);
+    form.append("upload_id", photo.upload_id);
+    form.append("file", photo.blob, photo.name);
+    let response;
+    try {
+      response = await fetch(ctx.evidenceUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRFToken": ctx.token },
+        body: form,
+      });
+    } catch (error) {
+      throw new Error(`network: ${error}`); // the photo stays; the next sync sends it again
+    }
+    const body = await answerOf(response);
+    const status = response.status;
+    if (status === 200 || status === 201) {
+      await settlePhoto(ctx.db, photo.upload_id);
+      ctx.onPhoto(photo, body);
+    } else if (status === 401 || (status === 403 && /csrf/i.test(body.error || ""))) {
+      throw new Pause(SYNC_TEXT.loginNeeded, { login: true });
+    } else if (status === 403 || status === 404) {
+      await refusePhoto(ctx.db, photo.upload_id, SYNC_TEXT.photoForbidden);
+      ctx.onPhoto(photo, null);
+    } else if ([400, 409, 413, 415, 422].includes(status)) {
+      // the server says why (size, kind of file, a locked inspection) in the user's language
+      await refusePhoto(ctx.db, photo.upload_id, body.error || SYNC_TEXT.photoRefused);
+      ctx.onPhoto(photo, null);
+    } else {
+      throw new Error(`upload ${status}`); // the server is down or failing: retry later
+    }
+  }
+}
+
 // Tell the server how many changes this device still holds for each inspection it sent
 // to, so that the lead is warned before concluding while some are missing.
 async function reportDevices(ctx) {
-  const own = await entriesOf(ctx.db, ctx.owner);
+  const own = [...(await entriesOf(ctx.db, ctx.owner)), ...(await photosOf(ctx.db, ctx.owner))];
   const items = new Map();
   for (const op of own) {
     if (op.state !== "pending") continue;
@@ -150,12 +212,16 @@ async function reportDevices(ctx) {
   await promisify(write.objectStore("meta").put({ key: `reported:${ctx.owner}`, value: [...last].filter(([, n]) => n > 0) }));
 }
 
-// Send every pending entry of `owner`. Throws Pause when the user must act (log in), any
-// other error when the network or server failed (entries stay; try again later).
-export async function syncOwn(db, owner, { csrfUrl = "/api/v1/csrf", onSettled = () => {} } = {}) {
+// Send every pending entry and photo of `owner`. Throws Pause when the user must act (log
+// in), any other error when the network or server failed (entries stay; try again later).
+export async function syncOwn(
+  db,
+  owner,
+  { csrfUrl = "/api/v1/csrf", evidenceUrl = "/api/v1/evidence", onSettled = () => {}, onPhoto = () => {} } = {},
+) {
   const who = await session(csrfUrl);
   if (who.user !== owner) throw new Pause(SYNC_TEXT.otherUser(who.user || "?"), { login: true });
-  const ctx = { db, owner, token: who.token, device: await deviceId(db), onSettled, reported: new Map() };
+  const ctx = { db, owner, token: who.token, device: await deviceId(db), onSettled, onPhoto, evidenceUrl, reported: new Map() };
   // First say what waits here: if the sending fails half-way, the lead is still warned.
   await reportDevices(ctx);
   const sent = new Set();
@@ -170,5 +236,6 @@ export async function syncOwn(db, owner, { csrfUrl = "/api/v1/csrf", onSettled =
     }
     for (const [inspectionId, group] of groups) await sendGroup(ctx, inspectionId, group);
   }
+  await sendPhotos(ctx);
   await reportDevices(ctx);
 }
