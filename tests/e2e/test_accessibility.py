@@ -13,6 +13,10 @@ from tests.e2e.helpers import PASSWORD
 
 PHONE = {"width": 414, "height": 800}
 LAPTOP = {"width": 1366, "height": 800}
+SMALL_LAPTOP = {"width": 1280, "height": 800}
+#: the tops of the bar's parts (brand, menu, language, bell, name, logout), in px.
+BAR_TOPS_JS = """() => [...document.querySelectorAll(
+    '.app-navbar .navbar-brand, #main-nav > *')].map((e) => e.getBoundingClientRect().top)"""
 
 
 @pytest.fixture
@@ -45,6 +49,12 @@ def test_no_serious_accessibility_violation_on_any_page(browser, demo_server, ro
         # every role has a menu to follow, so the crawl reaches well past the home page.
         assert len(report) >= (2 if role is None else 8), list(report)
         assert not {url: found for url, found in report.items() if found}, summary(report)
+
+        # The bar is one line at 1280 px: every part starts within a few px of the others.
+        page.set_viewport_size(SMALL_LAPTOP)
+        page.goto("/")
+        tops = page.evaluate(BAR_TOPS_JS)
+        assert len(tops) >= 2 and max(tops) - min(tops) < 12, tops
 
         page.set_viewport_size(PHONE)
         narrow, too_wide = {}, {}

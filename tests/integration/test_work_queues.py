@@ -195,7 +195,7 @@ def test_notifications_in_the_navigation_bar_for_staff_too(client, login, queue_
     login(lead)
     html = client.get("/").get_data(as_text=True)
     assert 'nav-notifications"' in html
-    assert re.search(r"Thông báo\s*<span class=\"badge text-bg-warning\">1</span>", html)
+    assert re.search(r"Thông báo</span>\s*<span class=\"badge text-bg-warning\">1</span>", html)
     page = client.get("/portal/notifications").get_data(as_text=True)
     assert "UBND đã nộp hồ sơ kiểm tra." in page
 
