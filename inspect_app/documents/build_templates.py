@@ -36,6 +36,11 @@ MARGINS_MM = (20, 20, 30, 15)
 
 ISSUER_PARENT = "UBND TỈNH QUẢNG NGÃI"
 ISSUER = "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
+#: one person of the team: "- Bà Trần Thị Hoa, Chuyên viên …: Thành viên;".
+TEAM_LINE = (
+    "- {{ person.title or 'Ông/Bà' }} {{ person.name }}"
+    "{% if person.position %}, {{ person.position }}{% endif %}: {{ person.role }};"
+)
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 PLACE = "Quảng Ngãi"
@@ -406,7 +411,7 @@ def record_template() -> Document:
     para(doc, "I. THÀNH PHẦN", bold=True, keep_with_next=True, before=6)
     para(doc, "1. Đoàn kiểm tra", bold=True, keep_with_next=True)
     tag(doc, "{%p for person in team %}")
-    para(doc, "- Ông/Bà {{ person.name }}: {{ person.role }};", indent=True)
+    para(doc, TEAM_LINE, indent=True)
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if not team %}")
     para(doc, "……………………………………", indent=True)
@@ -473,14 +478,16 @@ def record_template() -> Document:
     tag(doc, "{%p else %}")
     para(doc, "Không có điểm không phù hợp hoặc khuyến nghị.", indent=True)
     tag(doc, "{%p endif %}")
+    # The conclusion, the closing sentence and the signatures are kept on one page, so that
+    # the signatures never stand alone on the last page.
     para(doc, "III. KẾT LUẬN", bold=True, keep_with_next=True, before=6)
     tag(doc, "{%p if conclusion %}")
-    para(doc, "{{ conclusion.label }}.", bold=True, indent=True)
+    para(doc, "{{ conclusion.label }}.", bold=True, indent=True, keep_with_next=True)
     tag(doc, "{%p if conclusion.summary %}")
-    para(doc, "{{ conclusion.summary }}", indent=True)
+    para(doc, "{{ conclusion.summary }}", indent=True, keep_with_next=True)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p else %}")
-    para(doc, "(Chưa có kết luận.)", indent=True)
+    para(doc, "(Chưa có kết luận.)", indent=True, keep_with_next=True)
     tag(doc, "{%p endif %}")
     para(
         doc,
@@ -488,8 +495,11 @@ def record_template() -> Document:
         "giữ 01 bản, Đoàn kiểm tra giữ 01 bản.",
         indent=True,
         after=12,
+        keep_with_next=True,
     )
     table = layout_table(doc, [8.0, 8.0])
+    row_properties = table.rows[0]._tr.get_or_add_trPr()
+    row_properties.append(OxmlElement("w:cantSplit"))
     blocks = (
         ("ĐẠI DIỆN CƠ QUAN ĐƯỢC KIỂM TRA", "(Ký, ghi rõ họ tên, đóng dấu)", "{{ agency_signer }}"),
         ("TRƯỞNG ĐOÀN KIỂM TRA", "(Ký, ghi rõ họ tên)", "{{ lead_name }}"),
@@ -527,7 +537,7 @@ def notice_template() -> Document:
     para(doc, "2. Thời gian dự kiến: {{ inspection.window }}.", indent=True)
     para(doc, "3. Thành phần Đoàn kiểm tra:", indent=True)
     tag(doc, "{%p for person in team %}")
-    para(doc, "- Ông/Bà {{ person.name }}: {{ person.role }};", indent=True)
+    para(doc, TEAM_LINE, indent=True)
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if not team %}")
     para(doc, "- (Sở sẽ thông báo sau.)", indent=True)
@@ -556,7 +566,7 @@ def notice_template() -> Document:
     tag(doc, "{%p endif %}")
     para(
         doc,
-        "Mọi thông tin chi tiết xin liên hệ{% if lead_name %} Ông/Bà {{ lead_name }}, "
+        "Mọi thông tin chi tiết xin liên hệ{% if lead_name %} {{ lead_title }} {{ lead_name }}, "
         "Trưởng đoàn kiểm tra{% else %} Chi cục Tiêu chuẩn Đo lường Chất lượng{% endif %}.",
         indent=True,
     )

@@ -28,6 +28,7 @@ from inspect_app.models import (
     Result,
     TrainingKind,
 )
+from inspect_app.models.user import UNKNOWN_HONORIFIC
 from inspect_app.services import records, tallies
 from inspect_app.services.workbooks import plan_annex_export
 
@@ -84,15 +85,20 @@ def _standard(inspection: Inspection) -> str:
 
 
 def _team(inspection: Inspection) -> list[dict]:
-    lead = inspection.lead
-    team = [{"name": lead.full_name, "role": "Trưởng đoàn"}] if lead else []
-    team += [
-        {"name": member.full_name, "role": "Thành viên"}
-        for member in inspection.members
-        if lead is None or member.id != lead.id
+    """Each person's title (Ông/Bà), name, position and role in the team."""
+    return [
+        {"title": line.title, "name": line.name, "position": line.position, "role": line.role}
+        for line in records.team_lines(inspection)
     ]
-    team += [{"name": name, "role": "Thành viên"} for name in _lines(inspection.external_members)]
-    return team
+
+
+def _lead(inspection: Inspection) -> dict:
+    """The lead's name (under the signature) and title (in "liên hệ Ông …")."""
+    lead = inspection.lead
+    return {
+        "lead_name": lead.full_name if lead else "",
+        "lead_title": (lead.honorific or UNKNOWN_HONORIFIC) if lead else "",
+    }
 
 
 def _counts(group: records.GroupResult) -> dict:
@@ -172,7 +178,7 @@ def record_context(inspection: Inspection) -> dict:
             ],
             "conclusion": conclusion,
             "agency_signer": representatives[0] if representatives else "",
-            "lead_name": inspection.lead.full_name if inspection.lead else "",
+            **_lead(inspection),
         }
 
 
@@ -195,7 +201,7 @@ def notice_context(inspection: Inspection, today: date | None = None) -> dict:
             },
             "team": _team(inspection),
             "requested": requested if dossier else [],
-            "lead_name": inspection.lead.full_name if inspection.lead else "",
+            **_lead(inspection),
         }
 
 

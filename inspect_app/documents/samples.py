@@ -17,7 +17,12 @@ _DECISION = {
     "summary": "phê duyệt Kế hoạch kiểm tra năm 2017",
 }
 _AGENCY = {"name": "UBND xã Tịnh Khê", "code": "XA-TINHKHE", "address": "xã Tịnh Khê"}
-_PERSON = {"name": "Nguyễn Văn A", "role": "Trưởng đoàn"}
+_PERSON = {
+    "title": "Ông",
+    "name": "Nguyễn Văn A",
+    "position": "Phó Chi cục trưởng Chi cục Tiêu chuẩn Đo lường Chất lượng",
+    "role": "Trưởng đoàn",
+}
 _COUNTS = {
     "code": "A",
     "title": "Tài liệu của hệ thống",
@@ -56,6 +61,7 @@ FULL: dict[str, dict] = {
         "conclusion": {"label": "Đạt yêu cầu", "summary": "Hệ thống được duy trì."},
         "agency_signer": "Ông Trần Văn B - Chủ tịch UBND xã",
         "lead_name": "Nguyễn Văn A",
+        "lead_title": "Ông",
     },
     "notice": {
         "date_text": "ngày 05 tháng 3 năm 2026",
@@ -72,6 +78,7 @@ FULL: dict[str, dict] = {
         "team": [_PERSON],
         "requested": ["Báo cáo tình hình áp dụng HTQLCL;"],
         "lead_name": "Nguyễn Văn A",
+        "lead_title": "Ông",
     },
     "annex": {
         "date_text": "ngày 20 tháng 4 năm 2017",
@@ -131,8 +138,16 @@ _EMPTY: dict[str, dict] = {
         "conclusion": None,
         "agency_signer": "",
         "lead_name": "",
+        "lead_title": "",
     },
-    "notice": {"dossier": False, "decision": None, "team": [], "requested": [], "lead_name": ""},
+    "notice": {
+        "dossier": False,
+        "decision": None,
+        "team": [],
+        "requested": [],
+        "lead_name": "",
+        "lead_title": "",
+    },
     "annex": {"decision": None, "rows": [], "on_site": 0, "dossier": 0},
     "report": {"years": [], "coverage": [], "problems": [], "overdue": [], "overdue_count": 0},
 }

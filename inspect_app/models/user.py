@@ -12,6 +12,11 @@ from inspect_app.extensions import db
 from inspect_app.models.base import TimestampMixin, enum_type, utcnow
 from inspect_app.models.enums import Role
 
+#: how a person is named in the department's documents ("Ông Nguyễn Văn A"); a person whose
+#: title is not recorded prints as "Ông/Bà".
+HONORIFICS = ("Ông", "Bà")
+UNKNOWN_HONORIFIC = "Ông/Bà"
+
 
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
@@ -25,6 +30,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(255))
+    #: "Ông" or "Bà" (HONORIFICS), printed before the name in records; NULL when not given.
+    honorific: Mapped[str | None] = mapped_column(String(8))
+    #: the person's position ("Chuyên viên Phòng Quản lý Tiêu chuẩn Chất lượng").
+    position: Mapped[str | None] = mapped_column(String(255))
     email: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_type(Role, "user_role"))
     #: the one agency an `agency` user works for; NULL for every other role.
@@ -47,6 +56,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+
+    @property
+    def title_and_name(self) -> str:
+        """ "Bà Trần Thị Hoa", or "Ông/Bà Trần Thị Hoa" when the title is not recorded."""
+        return f"{self.honorific or UNKNOWN_HONORIFIC} {self.full_name}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login reads this

@@ -562,6 +562,13 @@ def seed_users(seed: Seed, password: str) -> None:
         ("agency", Role.AGENCY, officer.name if officer else "Cán bộ ISO xã Tịnh Khê", agency),
         ("viewer", Role.VIEWER, "Đặng Ngọc Minh", None),
     )
+    # how the record names the team: title and position
+    titles = {
+        "admin": ("Ông", "Chánh Văn phòng Sở Khoa học và Công nghệ"),
+        "inspector": ("Bà", "Phó Chi cục trưởng Chi cục Tiêu chuẩn Đo lường Chất lượng"),
+        "inspector2": ("Ông", "Chuyên viên Chi cục Tiêu chuẩn Đo lường Chất lượng"),
+        "viewer": ("Ông", "Phó Giám đốc Sở Khoa học và Công nghệ"),
+    }
     names = [username for username, *_rest in accounts]
     existing = {
         u.username: u for u in db.session.scalars(select(User).where(User.username.in_(names)))
@@ -569,8 +576,15 @@ def seed_users(seed: Seed, password: str) -> None:
     for username, role, full_name, bound_agency in accounts:
         user = existing.get(username)
         if user is None:
+            honorific, position = titles.get(username, (None, None))
             user = create_user(
-                username, role=role, password=password, full_name=full_name, agency=bound_agency
+                username,
+                role=role,
+                password=password,
+                full_name=full_name,
+                agency=bound_agency,
+                honorific=honorific,
+                position=position,
             )
         seed.users[username] = user
 

@@ -97,6 +97,7 @@ FIELDS = {
     "email": _l("Email"),
     "end_on": _l("Ngày kết thúc"),
     "full_name": _l("Họ và tên"),
+    "honorific": _l("Danh xưng"),
     "issuer": _l("Cơ quan ban hành"),
     "kind": _l("Loại"),
     "last_login_at": _l("Đăng nhập lần cuối"),

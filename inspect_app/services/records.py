@@ -8,9 +8,52 @@ from sqlalchemy import and_, func, select
 
 from inspect_app.extensions import db
 from inspect_app.models import Answer, ChecklistItem, Inspection, Result
+from inspect_app.models.user import HONORIFICS, UNKNOWN_HONORIFIC
 from inspect_app.services import audit
 from inspect_app.services.findings import inspection_findings
 from inspect_app.services.record_check import items_without_finding
+
+LEAD_ROLE = "Trưởng đoàn"
+MEMBER_ROLE = "Thành viên"
+
+
+@dataclass(frozen=True)
+class TeamLine:
+    """One person of the team as the department's documents name them:
+    "Bà Trần Thị Hoa, Chuyên viên Phòng QLTCCL: Thành viên"."""
+
+    title: str
+    name: str
+    position: str
+    role: str
+
+    def __str__(self) -> str:
+        position = f", {self.position}" if self.position else ""
+        return f"{self.title} {self.name}{position}: {self.role}"
+
+
+def team_lines(inspection: Inspection) -> list[TeamLine]:
+    """The lead, the members, then the members from outside the app, each line typed as
+    "[Ông|Bà] Họ tên[, chức vụ]"."""
+    lead = inspection.lead
+    people = [(lead, LEAD_ROLE)] if lead else []
+    people += [(m, MEMBER_ROLE) for m in inspection.members if lead is None or m.id != lead.id]
+    lines = [
+        TeamLine(user.honorific or UNKNOWN_HONORIFIC, user.full_name, user.position or "", role)
+        for user, role in people
+    ]
+    return lines + [external_line(text) for text in _lines(inspection.external_members)]
+
+
+def external_line(text: str) -> TeamLine:
+    """A person from outside the app, typed as "[Ông|Bà] Họ tên[, chức vụ]"."""
+    title = UNKNOWN_HONORIFIC
+    for word in (UNKNOWN_HONORIFIC, *HONORIFICS):
+        if text.startswith(word + " "):
+            title, text = word, text[len(word) + 1 :].strip()
+            break
+    name, _comma, position = text.partition(",")
+    return TeamLine(title, name.strip(), position.strip(), MEMBER_ROLE)
 
 
 @dataclass
@@ -69,13 +112,9 @@ def total_results(groups: list[GroupResult]) -> GroupResult:
 def record_context(inspection: Inspection) -> dict:
     """Everything the record page prints, besides the inspection itself."""
     groups = results_by_group(inspection)
-    lead = inspection.lead
     return {
         "decision": inspection.plan.decision,
-        "members": [
-            member for member in inspection.members if lead is None or member.id != lead.id
-        ],
-        "external_members": _lines(inspection.external_members),
+        "team": team_lines(inspection),
         "representatives": _lines(inspection.agency_representatives),
         "groups": groups,
         "total": total_results(groups),

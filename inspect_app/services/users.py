@@ -14,6 +14,7 @@ from inspect_app.errors import DomainError
 from inspect_app.extensions import db
 from inspect_app.models import Agency, ApiToken, Role, User
 from inspect_app.models.base import utcnow
+from inspect_app.models.user import HONORIFICS
 from inspect_app.services import audit
 
 TOKEN_BYTES = 32
@@ -41,6 +42,8 @@ def create_user(
     email: str | None = None,
     password_hash: str | None = None,
     set_by_admin: bool = False,
+    honorific: str | None = None,
+    position: str | None = None,
 ) -> User:
     """Create a user; an `agency` user must be bound to exactly one agency.
 
@@ -57,6 +60,8 @@ def create_user(
     user = User(
         username=username,
         full_name=(full_name or username).strip(),
+        honorific=_honorific(honorific),
+        position=_position(position),
         role=role,
         agency=agency,
         email=email,
@@ -77,7 +82,24 @@ def check_role_binding(role: Role, agency: Agency | None) -> None:
         raise DomainError(_("Chỉ người dùng vai trò cơ quan mới gắn với cơ quan."))
 
 
-PROFILE_FIELDS = ["full_name", "email", "role", "agency_id", "active"]
+PROFILE_FIELDS = ["full_name", "honorific", "position", "email", "role", "agency_id", "active"]
+
+
+def _honorific(value: str | None) -> str | None:
+    """ "Ông", "Bà", or None (not recorded)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value not in HONORIFICS:
+        raise DomainError(_("Danh xưng phải là “Ông” hoặc “Bà”."))
+    return value
+
+
+def _position(value: str | None) -> str | None:
+    value = " ".join((value or "").split())
+    if len(value) > 255:
+        raise DomainError(_("Chức vụ dài quá 255 ký tự."))
+    return value or None
 
 
 def update_user(
@@ -88,12 +110,16 @@ def update_user(
     role: Role,
     agency: Agency | None,
     active: bool,
+    honorific: str | None,
+    position: str | None,
 ) -> None:
     """Change a user's profile; a new role or a deactivation ends the user's sessions."""
     check_role_binding(role, agency)
     before = audit.snapshot(user, PROFILE_FIELDS)
     ends_sessions = role is not user.role or (user.active and not active)
     user.full_name = full_name.strip()
+    user.honorific = _honorific(honorific)
+    user.position = _position(position)
     user.email = (email or "").strip() or None
     user.role = role
     user.agency = agency

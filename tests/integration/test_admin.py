@@ -174,3 +174,24 @@ def test_audit_log_filters(client, login, admin, make_user):
     assert "newbie" not in page
     page = client.get("/admin/audit?since=02/01/2026&until=01/01/2026").get_data(as_text=True)
     assert "phải sau" in page
+
+
+def test_the_admin_records_a_title_and_position(client, login, admin, make_user):
+    target = make_user(Role.INSPECTOR, full_name="Trần Thị Hoa")
+    login(admin)
+    form = {"full_name": "Trần Thị Hoa", "role": "inspector", "email": "", "agency_code": ""}
+    form |= {"active": "y", "honorific": "Bà", "position": "  Chuyên viên   Chi cục TĐC "}
+    assert client.post(f"/admin/users/{target.id}", data=form).status_code == 302
+    db.session.refresh(target)
+    assert (target.honorific, target.position) == ("Bà", "Chuyên viên Chi cục TĐC")
+    assert target.title_and_name == "Bà Trần Thị Hoa"
+
+    page = client.post(f"/admin/users/{target.id}", data=form | {"honorific": "Cô"})
+    assert page.status_code == 200 and "Giá trị đã chọn không hợp lệ." in page.get_data(True)
+    db.session.refresh(target)
+    assert target.honorific == "Bà"
+
+    client.post(f"/admin/users/{target.id}", data=form | {"honorific": "", "position": ""})
+    db.session.refresh(target)
+    assert (target.honorific, target.position) == (None, None)
+    assert target.title_and_name == "Ông/Bà Trần Thị Hoa"

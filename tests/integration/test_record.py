@@ -218,3 +218,34 @@ def test_who_may_read_the_record(client, login, make_user, make_agency, conclude
     login(people[who])
 
     assert client.get(f"/inspections/{concluded['inspection'].id}/record").status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    [
+        ("Lê Văn Chuyên Gia", "Ông/Bà Lê Văn Chuyên Gia: Thành viên"),
+        (
+            "Bà Võ Thị Lan, Chuyên viên Sở Nội vụ",
+            "Bà Võ Thị Lan, Chuyên viên Sở Nội vụ: Thành viên",
+        ),
+        (
+            "Ông Hồ Minh, Phó Giám đốc, Sở Tư pháp",
+            "Ông Hồ Minh, Phó Giám đốc, Sở Tư pháp: Thành viên",
+        ),
+        ("Ông/Bà Trần An", "Ông/Bà Trần An: Thành viên"),
+        ("Ông", "Ông/Bà Ông: Thành viên"),
+    ],
+)
+def test_a_member_from_outside_the_app_is_named_as_typed(typed, printed):
+    assert str(records.external_line(typed)) == printed
+
+
+def test_the_record_names_the_team_with_title_and_position(client, login, concluded):
+    lead = concluded["lead"]
+    lead.honorific, lead.position = "Ông", "Phó Chi cục trưởng Chi cục TĐC"
+    db.session.commit()
+    login(lead)
+    page = squash(text(client.get(f"/inspections/{concluded['inspection'].id}/record")))
+    assert "<li>Ông Nguyễn Văn Trưởng, Phó Chi cục trưởng Chi cục TĐC: Trưởng đoàn;</li>" in page
+    assert "<li>Ông/Bà Trần Thị Thành: Thành viên;</li>" in page
+    assert "<li>Ông/Bà Lê Văn Chuyên Gia: Thành viên;</li>" in page

@@ -4,6 +4,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from inspect_app.models import Agency, Role
+from inspect_app.models.user import HONORIFICS
 from inspect_app.services.agencies import agency_by_code
 from inspect_app.services.users import MIN_PASSWORD_LENGTH
 from inspect_app.services.workbooks.agency_import import EMAIL_RE
@@ -21,8 +22,17 @@ PASSWORD_RULE = Length(
 
 
 class ProfileFields(FlaskForm):
+    honorific = ChoiceField(
+        _l("Danh xưng"),
+        choices=options([("", _l("(chưa ghi)")), *((word, word) for word in HONORIFICS)]),
+        validators=[Optional()],
+    )
     full_name = StringField(
         _l("Họ và tên"), validators=[required(_l("họ và tên")), Length(max=255)]
+    )
+    position = StringField(
+        _l("Chức vụ"),
+        validators=[Optional(), Length(max=255)],
     )
     email = StringField(
         _l("Email"),

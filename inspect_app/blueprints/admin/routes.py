@@ -53,6 +53,8 @@ def user_create():
                 agency=form.agency,
                 email=form.email.data or None,
                 set_by_admin=True,
+                honorific=form.honorific.data,
+                position=form.position.data,
             )
             flash(_("Đã tạo người dùng %(u)s.", u=user.username), "success")
             return redirect(url_for(".user_list"))
@@ -80,6 +82,8 @@ def user_edit(user_id: int):
                 role=role,
                 agency=form.agency,
                 active=active,
+                honorific=form.honorific.data,
+                position=form.position.data,
             )
             flash(_("Đã lưu người dùng %(u)s.", u=user.username), "success")
             return redirect(url_for(".user_list"))
