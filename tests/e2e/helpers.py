@@ -120,3 +120,13 @@ def wait_until(page, condition, timeout=15.0):
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         page.wait_for_timeout(100)
+
+
+def open_checklist(page, inspection_id):
+    """Open an inspection's checklist, synced, and wait until it is kept for offline use."""
+    url = f"/inspections/{inspection_id}/checklist"
+    page.goto(url)
+    expect_synced(page)
+    page.evaluate("navigator.serviceWorker.ready")
+    page.wait_for_function("async (url) => Boolean(await caches.match(url))", arg=url)
+    return url

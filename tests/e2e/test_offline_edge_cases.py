@@ -10,16 +10,7 @@ from sqlalchemy import select
 
 from inspect_app.extensions import db
 from inspect_app.models import Answer, SyncOp
-from tests.e2e.helpers import fieldset, log_in, outbox
-
-
-def open_checklist(page, inspection_id):
-    url = f"/inspections/{inspection_id}/checklist"
-    page.goto(url)
-    expect(page.locator("#sync-status")).to_contain_text("Đã đồng bộ")
-    page.evaluate("navigator.serviceWorker.ready")
-    page.wait_for_function("async (url) => Boolean(await caches.match(url))", arg=url)
-    return url
+from tests.e2e.helpers import fieldset, log_in, open_checklist, outbox
 
 
 def stored_answers(live_server):

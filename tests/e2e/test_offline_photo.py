@@ -11,7 +11,14 @@ from sqlalchemy import select
 
 from inspect_app.extensions import db
 from inspect_app.models import AuditLog, ChecklistItem, EvidenceFile
-from tests.e2e.helpers import expect_synced, fieldset, log_in, status, wait_until
+from tests.e2e.helpers import (
+    expect_synced,
+    fieldset,
+    log_in,
+    open_checklist,
+    status,
+    wait_until,
+)
 
 #: a JPEG's first bytes are enough for the server's content check.
 PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8
@@ -41,14 +48,6 @@ def stored_files(live_server):
             )
         ).all()
         return [(row.EvidenceFile.sha256, row.code, row.EvidenceFile.upload_id) for row in rows]
-
-
-def open_checklist(page, inspection_id):
-    url = f"/inspections/{inspection_id}/checklist"
-    page.goto(url)
-    expect_synced(page)
-    page.evaluate("navigator.serviceWorker.ready")
-    page.wait_for_function("async (url) => Boolean(await caches.match(url))", arg=url)
 
 
 def test_photo_taken_offline_is_uploaded_once(live_server, page, planned_inspection):

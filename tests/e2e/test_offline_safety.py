@@ -34,6 +34,7 @@ from tests.e2e.helpers import (
     fieldset,
     log_in,
     log_out,
+    open_checklist,
     outbox,
     status,
     wait_for_outbox,
@@ -103,15 +104,6 @@ def db_conflicts(live_server):
             )
             for c in rows
         ]
-
-
-def open_checklist(page, inspection_id):
-    url = f"/inspections/{inspection_id}/checklist"
-    page.goto(url)
-    expect_synced(page)
-    page.evaluate("navigator.serviceWorker.ready")
-    page.wait_for_function("async (url) => Boolean(await caches.match(url))", arg=url)
-    return url
 
 
 def conducted_with_every_item_answered(live_server, inspection_id):

@@ -47,8 +47,9 @@ def test_upload_and_download(client, login, lead, inspection):
         assert disposition.startswith("attachment") and "filename*=UTF-8''" in disposition
 
 
-def test_upload_to_a_finding(client, login, lead, inspection):
-    finding = create_finding(
+@pytest.fixture
+def finding(lead, inspection):
+    raised = create_finding(
         inspection,
         severity=Severity.MINOR,
         description="Thiếu hồ sơ",
@@ -57,6 +58,10 @@ def test_upload_to_a_finding(client, login, lead, inspection):
         by=lead,
     )
     db.session.commit()
+    return raised
+
+
+def test_upload_to_a_finding(client, login, lead, finding):
     login(lead)
     assert upload(client, PDF, "a.pdf", finding_id=finding.id).status_code == 201
 
@@ -162,16 +167,7 @@ def test_bad_upload_id_or_item_is_refused(client, login, lead, inspection, field
     assert item_files(inspection) == []
 
 
-def test_an_item_belongs_to_the_inspection_not_a_finding(client, login, lead, inspection):
-    finding = create_finding(
-        inspection,
-        severity=Severity.MINOR,
-        description="Thiếu hồ sơ",
-        corrective_action_required="Bổ sung",
-        due_on=date.today() + timedelta(days=30),
-        by=lead,
-    )
-    db.session.commit()
+def test_an_item_belongs_to_the_inspection_not_a_finding(client, login, lead, finding):
     login(lead)
     assert upload(client, PNG, "a.png", finding_id=finding.id, item="A.1").status_code == 400
 
