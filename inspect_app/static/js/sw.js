@@ -67,6 +67,18 @@ async function cacheFirst(request) {
   return response;
 }
 
+// The kept copy of a page or its data. A copy being replaced (another tab refreshing the
+// download as this one opens) is missing from the cache until its new body is written: look
+// again for a moment before saying the page was never downloaded.
+async function cachedCopy(request) {
+  for (let attempt = 0; attempt < 6; attempt += 1) {
+    const cached = await caches.match(request);
+    if (cached) return cached;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return null;
+}
+
 async function networkFirst(request, url) {
   try {
     const response = await fetch(request);
@@ -77,7 +89,7 @@ async function networkFirst(request, url) {
     }
     return response;
   } catch (error) {
-    const cached = await caches.match(request);
+    const cached = await cachedCopy(request);
     if (cached) return cached;
     if (request.mode === "navigate") {
       const offline = await caches.match(OFFLINE_PAGE);
